@@ -1,0 +1,118 @@
+import { ConfigError, DEFAULT_SCOPE, parseConfig } from "../../lib/env";
+
+const valid = {
+  AUTH0_DOMAIN: "my-tenant.eu.auth0.com",
+  AUTH0_CLIENT_ID: "client-id",
+  AUTH0_CLIENT_SECRET: "client-secret",
+  AUTH0_SECRET: "0123456789abcdef0123456789abcdef",
+  APP_BASE_URL: "http://localhost:3000",
+  REDIS_URL: "redis://127.0.0.1:6379",
+};
+
+function problemsOf(env: Record<string, string | undefined>): Record<string, string> {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return Object.fromEntries(error.problems.map((p) => [p.variable, p.message]));
+    }
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("configuration", () => {
+  it("accepts a complete environment and fills the SDK's defaults", () => {
+    const config = parseConfig(valid);
+    expect(config.auth0.scope).toBe(DEFAULT_SCOPE);
+    expect(config.auth0.scope).toBe("openid profile email offline_access");
+    expect(config.auth0.audience).toBeUndefined();
+    expect(config.auth0.allowInsecureRequests).toBe(false);
+    expect(config.auth0.enableAccessTokenEndpoint).toBe(false);
+    expect(config.session).toEqual({
+      rolling: true,
+      absoluteDuration: 259200,
+      inactivityDuration: 86400,
+    });
+    expect(config.redis).toEqual({ url: "redis://127.0.0.1:6379", keyPrefix: "auth0:" });
+  });
+
+  it("refuses an AUTH0_SECRET shorter than 32 characters and says how to make one", () => {
+    const problems = problemsOf({ ...valid, AUTH0_SECRET: "short" });
+    expect(problems.AUTH0_SECRET).toMatch(/at least 32 characters.*openssl rand -hex 32/);
+  });
+
+  it("refuses APP_BASE_URL and REDIS_URL values that are not URLs", () => {
+    const problems = problemsOf({ ...valid, APP_BASE_URL: "localhost:3000", REDIS_URL: "127.0.0.1:6379" });
+    expect(problems.APP_BASE_URL).toMatch(/absolute http\(s\) URL/);
+    expect(problems.REDIS_URL).toMatch(/redis:\/\/ or rediss:\/\/ URL/);
+  });
+
+  it("names a missing AUTH0_DOMAIN", () => {
+    const { AUTH0_DOMAIN: _omitted, ...rest } = valid;
+    expect(problemsOf(rest).AUTH0_DOMAIN).toMatch(/is required/);
+  });
+
+  it.each(["0", "-5", "1.5", "ten", "3e3"])(
+    "refuses session durations that are not positive whole numbers (%s)",
+    (value) => {
+      const problems = problemsOf({
+        ...valid,
+        AUTH0_SESSION_ABSOLUTE_DURATION: value,
+        AUTH0_SESSION_INACTIVITY_DURATION: value,
+      });
+      expect(problems.AUTH0_SESSION_ABSOLUTE_DURATION).toMatch(/positive whole number of seconds/);
+      expect(problems.AUTH0_SESSION_INACTIVITY_DURATION).toMatch(/positive whole number of seconds/);
+    },
+  );
+
+  it("lists every bad variable at once, each on its own line", () => {
+    let message = "";
+    try {
+      parseConfig({ AUTH0_SECRET: "short" });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const variable of [
+      "AUTH0_DOMAIN",
+      "AUTH0_CLIENT_ID",
+      "AUTH0_CLIENT_SECRET",
+      "AUTH0_SECRET",
+      "APP_BASE_URL",
+      "REDIS_URL",
+    ]) {
+      expect(message).toMatch(new RegExp(`^  - ${variable} `, "m"));
+    }
+  });
+
+  it("reads the session lifetimes, rolling flag, audience and scope", () => {
+    const config = parseConfig({
+      ...valid,
+      AUTH0_SESSION_ROLLING: "false",
+      AUTH0_SESSION_ABSOLUTE_DURATION: "3600",
+      AUTH0_SESSION_INACTIVITY_DURATION: "600",
+      AUTH0_AUDIENCE: "urn:invoices-api",
+      AUTH0_SCOPE: "openid email",
+    });
+    expect(config.session).toEqual({ rolling: false, absoluteDuration: 3600, inactivityDuration: 600 });
+    expect(config.auth0.audience).toBe("urn:invoices-api");
+    expect(config.auth0.scope).toBe("openid email");
+  });
+
+  it("refuses a scope without openid and a rolling flag that is not a boolean", () => {
+    const problems = problemsOf({ ...valid, AUTH0_SCOPE: "profile email", AUTH0_SESSION_ROLLING: "yes" });
+    expect(problems.AUTH0_SCOPE).toMatch(/openid/);
+    expect(problems.AUTH0_SESSION_ROLLING).toMatch(/"true" or "false"/);
+  });
+
+  it("turns on allowInsecureRequests for an http:// domain only", () => {
+    expect(parseConfig({ ...valid, AUTH0_DOMAIN: "http://localhost:4000" }).auth0.allowInsecureRequests).toBe(true);
+    expect(parseConfig({ ...valid, AUTH0_DOMAIN: "https://my-tenant.eu.auth0.com" }).auth0.allowInsecureRequests).toBe(false);
+    expect(parseConfig({ ...valid, AUTH0_DOMAIN: "my-tenant.eu.auth0.com" }).auth0.allowInsecureRequests).toBe(false);
+  });
+
+  it("refuses a domain with a path, query or spaces", () => {
+    expect(problemsOf({ ...valid, AUTH0_DOMAIN: "https://tenant.auth0.com/some/path" }).AUTH0_DOMAIN).toMatch(/origin URL/);
+    expect(problemsOf({ ...valid, AUTH0_DOMAIN: "tenant auth0.com" }).AUTH0_DOMAIN).toMatch(/domain such as/);
+  });
+});

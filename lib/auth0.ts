@@ -1,0 +1,46 @@
+import { Auth0Client } from "@auth0/nextjs-auth0/server";
+import { getConfig } from "./env";
+import { issuerForDomain } from "./issuer";
+import { processSingleton } from "./process-singleton";
+import { redis } from "./redis";
+import { sessionKeysFor } from "./session-keys";
+import { RedisSessionStore } from "./session-store";
+
+const config = getConfig();
+
+/** The sessions of this app, in Redis. */
+export const sessionStore = processSingleton(
+  "sessionStore",
+  () =>
+    new RedisSessionStore({
+      redis,
+      keys: sessionKeysFor(config.redis.keyPrefix),
+      lifetime: config.session,
+      issuer: issuerForDomain(config.auth0.domain),
+    }),
+);
+
+/** The app's one Auth0 client. */
+export const auth0 = processSingleton(
+  "auth0",
+  () =>
+    new Auth0Client({
+      domain: config.auth0.domain,
+      clientId: config.auth0.clientId,
+      clientSecret: config.auth0.clientSecret,
+      secret: config.auth0.secret,
+      appBaseUrl: config.auth0.appBaseUrl,
+      authorizationParameters: {
+        scope: config.auth0.scope,
+        ...(config.auth0.audience ? { audience: config.auth0.audience } : {}),
+      },
+      session: {
+        rolling: config.session.rolling,
+        absoluteDuration: config.session.absoluteDuration,
+        inactivityDuration: config.session.inactivityDuration,
+      },
+      sessionStore,
+      allowInsecureRequests: config.auth0.allowInsecureRequests,
+      enableAccessTokenEndpoint: config.auth0.enableAccessTokenEndpoint,
+    }),
+);

@@ -1,0 +1,219 @@
+import { z } from "zod";
+
+/** The scope asked for when `AUTH0_SCOPE` is unset: a refresh token comes with it. */
+export const DEFAULT_SCOPE = "openid profile email offline_access";
+
+const threeDaysInSeconds = 60 * 60 * 24 * 3;
+const oneDayInSeconds = 60 * 60 * 24;
+
+const httpUrl = (example: string) =>
+  z
+    .string({ error: `is required, e.g. ${example}` })
+    .trim()
+    .refine((value) => /^https?:\/\/[^\s/]+/i.test(value) && URL.canParse(value), {
+      error: `must be an absolute http(s) URL such as ${example}`,
+    });
+
+const positiveSeconds = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return fallback;
+      if (!/^\d+$/.test(value) || Number(value) <= 0 || !Number.isSafeInteger(Number(value))) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must be a positive whole number of seconds (got "${value}"), e.g. ${fallback}`,
+        });
+        return z.NEVER;
+      }
+      return Number(value);
+    });
+
+const booleanFlag = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return fallback;
+      if (value === "true") return true;
+      if (value === "false") return false;
+      ctx.addIssue({ code: "custom", message: `must be "true" or "false" (got "${value}")` });
+      return z.NEVER;
+    });
+
+const required = (hint: string) =>
+  z.string({ error: `is required: ${hint}` }).trim().min(1, { error: `is required: ${hint}` });
+
+const envSchema = z.object({
+  AUTH0_DOMAIN: required(
+    "your tenant's domain (e.g. my-tenant.eu.auth0.com) or http://localhost:4000 for the local provider",
+  ).refine((value) => isBareHostname(value) || isOriginUrl(value), {
+    error:
+      "must be a domain such as my-tenant.eu.auth0.com or an origin URL such as http://localhost:4000 (no path, query or fragment)",
+  }),
+  AUTH0_CLIENT_ID: required("the Client ID of your Auth0 application"),
+  AUTH0_CLIENT_SECRET: required("the Client Secret of your Auth0 application"),
+  AUTH0_SECRET: z
+    .string({ error: "is required: generate one with `openssl rand -hex 32`" })
+    .min(32, {
+      error: "must be at least 32 characters long; generate one with `openssl rand -hex 32`",
+    }),
+  APP_BASE_URL: httpUrl("http://localhost:3000"),
+  AUTH0_AUDIENCE: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : undefined)),
+  AUTH0_SCOPE: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : DEFAULT_SCOPE))
+    .refine((value) => value.split(/\s+/).includes("openid"), {
+      error: 'must include "openid"',
+    }),
+  REDIS_URL: z
+    .string({ error: "is required, e.g. redis://127.0.0.1:6379" })
+    .trim()
+    .refine((value) => /^rediss?:\/\/[^\s]+$/i.test(value) && URL.canParse(value), {
+      error: "must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379",
+    }),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value : "auth0:"))
+    .refine((value) => /^[\w.:-]{1,64}$/.test(value), {
+      error: "may hold only letters, digits and . _ : - (at most 64 characters)",
+    }),
+  AUTH0_SESSION_ROLLING: booleanFlag(true),
+  AUTH0_SESSION_ABSOLUTE_DURATION: positiveSeconds(threeDaysInSeconds),
+  AUTH0_SESSION_INACTIVITY_DURATION: positiveSeconds(oneDayInSeconds),
+  AUTH0_ENABLE_ACCESS_TOKEN_ENDPOINT: booleanFlag(false),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      error: "must be one of fatal, error, warn, info, debug, trace, silent",
+    })
+    .optional()
+    .default("info"),
+});
+
+/** The validated configuration of the app. */
+export interface AppConfig {
+  auth0: {
+    /** As given: a bare domain, or an origin URL for a local provider. */
+    domain: string;
+    clientId: string;
+    clientSecret: string;
+    secret: string;
+    appBaseUrl: string;
+    audience: string | undefined;
+    scope: string;
+    /** True only for an `http://` domain: a local provider, never a real tenant. */
+    allowInsecureRequests: boolean;
+    enableAccessTokenEndpoint: boolean;
+  };
+  session: SessionLifetime;
+  redis: { url: string; keyPrefix: string };
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+}
+
+/** How long a session lives, in seconds, as the SDK computes it. */
+export interface SessionLifetime {
+  /** @default true */
+  rolling: boolean;
+  /** @default 259200 (3 days) */
+  absoluteDuration: number;
+  /** @default 86400 (1 day) */
+  inactivityDuration: number;
+}
+
+/** Thrown when the environment does not describe a working app; lists every bad variable. */
+export class ConfigError extends Error {
+  readonly code = "invalid_config";
+  constructor(readonly problems: ReadonlyArray<{ variable: string; message: string }>) {
+    super(
+      [
+        "Invalid configuration: fix these environment variables (see .env.example):",
+        ...problems.map(({ variable, message }) => `  - ${variable} ${message}`),
+      ].join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Validates `env` and returns the app's configuration.
+ * @throws {ConfigError} naming every variable that is missing or wrong.
+ */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): AppConfig {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => ({
+      variable: String(issue.path[0] ?? "environment"),
+      message: issue.message,
+    }));
+    throw new ConfigError(problems);
+  }
+  const e = result.data;
+  return {
+    auth0: {
+      domain: e.AUTH0_DOMAIN,
+      clientId: e.AUTH0_CLIENT_ID,
+      clientSecret: e.AUTH0_CLIENT_SECRET,
+      secret: e.AUTH0_SECRET,
+      appBaseUrl: e.APP_BASE_URL,
+      audience: e.AUTH0_AUDIENCE,
+      scope: e.AUTH0_SCOPE,
+      allowInsecureRequests: e.AUTH0_DOMAIN.toLowerCase().startsWith("http://"),
+      enableAccessTokenEndpoint: e.AUTH0_ENABLE_ACCESS_TOKEN_ENDPOINT,
+    },
+    session: {
+      rolling: e.AUTH0_SESSION_ROLLING,
+      absoluteDuration: e.AUTH0_SESSION_ABSOLUTE_DURATION,
+      inactivityDuration: e.AUTH0_SESSION_INACTIVITY_DURATION,
+    },
+    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+// `next build` imports page modules to collect page data; no request is served
+// then and no secret should be needed to build an image, so the build sees
+// placeholders instead of the real environment.
+const buildPhasePlaceholders: Record<string, string> = {
+  AUTH0_DOMAIN: "build.invalid",
+  AUTH0_CLIENT_ID: "build",
+  AUTH0_CLIENT_SECRET: "build",
+  AUTH0_SECRET: "build-time-placeholder-never-used-for-requests",
+  APP_BASE_URL: "http://localhost:3000",
+  REDIS_URL: "redis://127.0.0.1:6379",
+};
+
+let cached: AppConfig | undefined;
+
+/**
+ * The configuration of this process, validated once.
+ * @throws {ConfigError} when the environment is invalid.
+ */
+export function getConfig(): AppConfig {
+  cached ??= parseConfig(
+    process.env.NEXT_PHASE === "phase-production-build" ? buildPhasePlaceholders : process.env,
+  );
+  return cached;
+}
+
+function isBareHostname(value: string): boolean {
+  return /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i.test(
+    value,
+  );
+}
+
+function isOriginUrl(value: string): boolean {
+  if (!/^https?:\/\//i.test(value) || !URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash;
+}

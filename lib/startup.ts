@@ -1,0 +1,25 @@
+import { ConfigError, getConfig } from "./env";
+
+/**
+ * Runs once when the server process starts: a bad configuration stops it here, with
+ * every wrong variable named, instead of failing on the first request.
+ */
+export async function checkStartup(): Promise<void> {
+  try {
+    getConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { log } = await import("./log");
+  const { auth0 } = getConfig();
+  if (auth0.allowInsecureRequests) {
+    log.warn(
+      { domain: auth0.domain },
+      "AUTH0_DOMAIN is an http:// URL: talking to a local provider over plain HTTP (allowInsecureRequests is on). Use your tenant's https domain in production.",
+    );
+  }
+}
