@@ -1,0 +1,106 @@
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { freePort } from "./free-port";
+import { projectRoot, startProcess, waitForHttp, type RunningProcess } from "./processes";
+
+export const clientId = "e2e-client";
+export const clientSecret = "e2e-client-secret-0123456789abcdef0123456789";
+export const appSecret = "e2e-app-secret-0123456789abcdef0123456789abcdef";
+export const audience = "urn:invoices-api";
+
+const standaloneServer = path.join(projectRoot, ".next/standalone/server.js");
+const tsxCli = require.resolve("tsx/cli");
+
+/** The local provider and N app instances, as `docker compose up` runs them. */
+export interface Stack {
+  idpUrl: string;
+  appUrls: string[];
+  redisUrl: string;
+  keyPrefix: string;
+  idp: RunningProcess;
+  apps: RunningProcess[];
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  instances?: number;
+  keyPrefix: string;
+  appEnv?: Record<string, string>;
+  idpEnv?: Record<string, string>;
+}
+
+/** The env every child gets: the parent's minus what would confuse the app. */
+export function baseEnv(): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (key.startsWith("AUTH0_") || key.startsWith("IDP_") || key === "APP_BASE_URL") delete env[key];
+  }
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
+export function assertBuilt(): void {
+  if (!existsSync(standaloneServer)) {
+    throw new Error("The app is not built: run `npm run build` first (`npm test` does it).");
+  }
+}
+
+/** Starts the app's standalone server (the Docker image's command) with `env`. */
+export function startApp(name: string, env: Record<string, string | undefined>): RunningProcess {
+  assertBuilt();
+  return startProcess(name, process.execPath, [standaloneServer], {
+    ...baseEnv(),
+    NODE_ENV: "production",
+    HOSTNAME: "127.0.0.1",
+    ...env,
+  });
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const redisUrl = process.env.REDIS_URL;
+  if (!redisUrl) throw new Error("REDIS_URL is not set: the jest globalSetup provides it");
+  const instances = options.instances ?? 1;
+  const idpPort = await freePort();
+  const appPorts: number[] = [];
+  for (let i = 0; i < instances; i++) appPorts.push(await freePort());
+  const idpUrl = `http://localhost:${idpPort}`;
+  const appUrls = appPorts.map((port) => `http://localhost:${port}`);
+
+  const idp = startProcess("idp", process.execPath, [tsxCli, "idp/server.ts"], {
+    ...baseEnv(),
+    IDP_PORT: String(idpPort),
+    IDP_HOST: "127.0.0.1",
+    IDP_APP_URLS: appUrls.join(","),
+    IDP_CLIENT_ID: clientId,
+    IDP_CLIENT_SECRET: clientSecret,
+    IDP_AUDIENCE: audience,
+    IDP_KEY_FILE: path.join(mkdtempSync(path.join(tmpdir(), "idp-key-")), "signing-key.json"),
+    ...options.idpEnv,
+  });
+  const apps = appPorts.map((port, i) =>
+    startApp(`app-${i + 1}`, {
+      PORT: String(port),
+      AUTH0_DOMAIN: idpUrl,
+      AUTH0_CLIENT_ID: clientId,
+      AUTH0_CLIENT_SECRET: clientSecret,
+      AUTH0_SECRET: appSecret,
+      AUTH0_AUDIENCE: audience,
+      APP_BASE_URL: appUrls[i],
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: options.keyPrefix,
+      ...options.appEnv,
+    }),
+  );
+  const stop = async () => {
+    await Promise.all([idp.stop(), ...apps.map((app) => app.stop())]);
+  };
+  try {
+    await waitForHttp(`${idpUrl}/healthz`, idp);
+    await Promise.all(apps.map((app, i) => waitForHttp(`${appUrls[i]}/`, app)));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { idpUrl, appUrls, redisUrl, keyPrefix: options.keyPrefix, idp, apps, stop };
+}
