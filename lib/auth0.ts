@@ -8,15 +8,21 @@ import { RedisSessionStore } from "./session-store";
 
 const config = getConfig();
 
+/** The issuer of this app's tokens, in Auth0's form with a trailing slash. */
+export const issuer = issuerForDomain(config.auth0.domain);
+
+/** The builders of every Redis key the app writes. */
+export const sessionKeys = sessionKeysFor(config.redis.keyPrefix);
+
 /** The sessions of this app, in Redis. */
 export const sessionStore = processSingleton(
   "sessionStore",
   () =>
     new RedisSessionStore({
       redis,
-      keys: sessionKeysFor(config.redis.keyPrefix),
+      keys: sessionKeys,
       lifetime: config.session,
-      issuer: issuerForDomain(config.auth0.domain),
+      issuer,
     }),
 );
 

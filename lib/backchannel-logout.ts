@@ -1,0 +1,130 @@
+import type { JWTVerifyGetKey } from "jose";
+import type { Redis } from "ioredis";
+import { forgetLogoutTokenUse, recordLogoutTokenUse } from "./logout-replay";
+import { verifyLogoutToken, type LogoutClaims, type LogoutTokenResult } from "./logout-token";
+import { epochSeconds } from "./session-lifetime";
+import type { SessionKeys } from "./session-keys";
+import type { LogoutOutcome, RedisSessionStore } from "./session-store";
+
+/** What the handler needs; each piece is the real thing in the app and in tests. */
+export interface BackchannelLogoutDeps {
+  verify(token: string): Promise<LogoutTokenResult>;
+  /** `true` the first time this token's `jti` is seen on any instance. */
+  recordUse(claims: LogoutClaims): Promise<boolean>;
+  forgetUse(claims: LogoutClaims): Promise<void>;
+  endSessions(claims: LogoutClaims): Promise<LogoutOutcome>;
+  log: {
+    info(fields: object, message: string): void;
+    warn(fields: object, message: string): void;
+    error(fields: object, message: string): void;
+  };
+}
+
+/** Wires the handler to Redis, the session store and the provider's keys. */
+export function backchannelLogoutDeps(options: {
+  redis: Redis;
+  keys: SessionKeys;
+  store: RedisSessionStore;
+  issuer: string;
+  clientId: string;
+  signingKeys: JWTVerifyGetKey;
+  log: BackchannelLogoutDeps["log"];
+  /** epoch seconds @default the system clock */
+  now?: () => number;
+}): BackchannelLogoutDeps {
+  const { redis, keys, store, issuer, clientId, signingKeys, log } = options;
+  const now = options.now ?? epochSeconds;
+  return {
+    verify: (token) => verifyLogoutToken(token, { issuer, clientId, keys: signingKeys, now }),
+    recordUse: (claims) => recordLogoutTokenUse(redis, keys, claims, now()),
+    forgetUse: (claims) => forgetLogoutTokenUse(redis, keys, claims),
+    endSessions: (claims) => store.endSessionsByLogoutToken(claims),
+    log,
+  };
+}
+
+/** A logout token is a few hundred bytes; anything far larger is not one. */
+const maxBodyBytes = 16 * 1024;
+
+/**
+ * `POST /auth/backchannel-logout`, answering as OpenID Connect Back-Channel Logout 1.0
+ * §2.8 asks: 200 when the sessions are ended, 400 with a short body for any invalid
+ * request or token, `Cache-Control: no-store` always. A 503 only when this app cannot
+ * judge the token or end the sessions right now (its keys or Redis are unavailable),
+ * so that the provider may retry.
+ */
+export async function handleBackchannelLogout(
+  request: Request,
+  deps: BackchannelLogoutDeps,
+): Promise<Response> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType)) {
+    return reject(deps, "the body must be application/x-www-form-urlencoded");
+  }
+  const declaredLength = Number(request.headers.get("content-length") ?? "0");
+  if (declaredLength > maxBodyBytes) return reject(deps, "the body is too large");
+  const body = await request.text();
+  if (body.length > maxBodyBytes) return reject(deps, "the body is too large");
+
+  const tokens = new URLSearchParams(body).getAll("logout_token");
+  if (tokens.length !== 1 || !tokens[0]) {
+    return reject(deps, "the body must hold exactly one logout_token");
+  }
+
+  const result = await deps.verify(tokens[0]);
+  if (!result.ok) {
+    if (result.code === "keys_unavailable") {
+      deps.log.error({ event: "backchannel_logout_unavailable" }, result.reason);
+      return answer(503, "temporarily_unavailable: try again later\n", { "Retry-After": "5" });
+    }
+    return reject(deps, result.reason);
+  }
+
+  const { claims } = result;
+  try {
+    if (!(await deps.recordUse(claims))) return reject(deps, "this logout token was already used");
+  } catch (error) {
+    return unavailable(deps, error, claims);
+  }
+  let outcome: LogoutOutcome;
+  try {
+    outcome = await deps.endSessions(claims);
+  } catch (error) {
+    await deps.forgetUse(claims).catch(() => {});
+    return unavailable(deps, error, claims);
+  }
+  deps.log.info(
+    {
+      event: "backchannel_logout",
+      sub: claims.sub,
+      bySid: claims.sid !== undefined,
+      sessionsEnded: outcome.sessionsEnded,
+    },
+    "back-channel logout",
+  );
+  return answer(200, "");
+}
+
+function reject(deps: BackchannelLogoutDeps, reason: string): Response {
+  deps.log.warn({ event: "backchannel_logout_rejected", reason }, "back-channel logout rejected");
+  return answer(400, `invalid_request: ${reason}\n`);
+}
+
+function unavailable(deps: BackchannelLogoutDeps, error: unknown, claims: LogoutClaims): Response {
+  deps.log.error(
+    { event: "backchannel_logout_failed", sub: claims.sub, err: { message: (error as Error).message } },
+    "back-channel logout could not end sessions",
+  );
+  return answer(503, "temporarily_unavailable: try again later\n", { "Retry-After": "5" });
+}
+
+function answer(status: number, body: string, headers: Record<string, string> = {}): Response {
+  return new Response(body === "" ? null : body, {
+    status,
+    headers: {
+      "Cache-Control": "no-store",
+      ...(body === "" ? {} : { "Content-Type": "text/plain; charset=utf-8" }),
+      ...headers,
+    },
+  });
+}

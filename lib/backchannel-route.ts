@@ -1,0 +1,31 @@
+import { issuer, sessionKeys, sessionStore } from "./auth0";
+import { backchannelLogoutDeps, handleBackchannelLogout } from "./backchannel-logout";
+import { getConfig } from "./env";
+import { log } from "./log";
+import { processSingleton } from "./process-singleton";
+import { providerSigningKeys } from "./provider-keys";
+import { redis } from "./redis";
+
+const deps = processSingleton("backchannelLogoutDeps", () =>
+  backchannelLogoutDeps({
+    redis,
+    keys: sessionKeys,
+    store: sessionStore,
+    issuer,
+    clientId: getConfig().auth0.clientId,
+    signingKeys: providerSigningKeys(issuer),
+    log,
+  }),
+);
+
+/** The SDK's back-channel logout route, which this app answers itself. */
+export const backchannelLogoutPath = "/auth/backchannel-logout";
+
+/** Whether `request` is a back-channel logout this app answers instead of the SDK. */
+export function isBackchannelLogout(request: Request, pathname: string): boolean {
+  return request.method === "POST" && pathname === backchannelLogoutPath;
+}
+
+export function backchannelLogout(request: Request): Promise<Response> {
+  return handleBackchannelLogout(request, deps);
+}
