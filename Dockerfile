@@ -17,7 +17,8 @@ COPY . .
 # The provider keeps its signing key in /data (a volume), so it survives restarts.
 RUN mkdir -p /data && chown node:node /data
 USER node
-CMD ["npx", "tsx", "idp/server.ts"]
+# tsx directly, not npx: npx would not pass SIGTERM on to the provider.
+CMD ["node_modules/.bin/tsx", "idp/server.ts"]
 
 FROM node:20-bookworm-slim AS app
 ENV NODE_ENV=production \

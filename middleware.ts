@@ -4,7 +4,8 @@ import { backchannelLogout, isBackchannelLogout } from "./lib/backchannel-route"
 
 export async function middleware(request: NextRequest) {
   // Answered here, in front of the SDK, exactly as the Back-Channel Logout spec asks.
-  if (isBackchannelLogout(request, request.nextUrl.pathname)) return backchannelLogout(request);
+  if (isBackchannelLogout(request, request.nextUrl.pathname))
+    return backchannelLogout(request);
   return auth0.middleware(request);
 }
 

@@ -1,7 +1,11 @@
 import type { JWTVerifyGetKey } from "jose";
 import type { Redis } from "ioredis";
 import { forgetLogoutTokenUse, recordLogoutTokenUse } from "./logout-replay";
-import { verifyLogoutToken, type LogoutClaims, type LogoutTokenResult } from "./logout-token";
+import {
+  verifyLogoutToken,
+  type LogoutClaims,
+  type LogoutTokenResult,
+} from "./logout-token";
 import { epochSeconds } from "./session-lifetime";
 import type { SessionKeys } from "./session-keys";
 import type { LogoutOutcome, RedisSessionStore } from "./session-store";
@@ -35,7 +39,8 @@ export function backchannelLogoutDeps(options: {
   const { redis, keys, store, issuer, clientId, signingKeys, log } = options;
   const now = options.now ?? epochSeconds;
   return {
-    verify: (token) => verifyLogoutToken(token, { issuer, clientId, keys: signingKeys, now }),
+    verify: (token) =>
+      verifyLogoutToken(token, { issuer, clientId, keys: signingKeys, now }),
     recordUse: (claims) => recordLogoutTokenUse(redis, keys, claims, now()),
     forgetUse: (claims) => forgetLogoutTokenUse(redis, keys, claims),
     endSessions: (claims) => store.endSessionsByLogoutToken(claims),
@@ -75,14 +80,17 @@ export async function handleBackchannelLogout(
   if (!result.ok) {
     if (result.code === "keys_unavailable") {
       deps.log.error({ event: "backchannel_logout_unavailable" }, result.reason);
-      return answer(503, "temporarily_unavailable: try again later\n", { "Retry-After": "5" });
+      return answer(503, "temporarily_unavailable: try again later\n", {
+        "Retry-After": "5",
+      });
     }
     return reject(deps, result.reason);
   }
 
   const { claims } = result;
   try {
-    if (!(await deps.recordUse(claims))) return reject(deps, "this logout token was already used");
+    if (!(await deps.recordUse(claims)))
+      return reject(deps, "this logout token was already used");
   } catch (error) {
     return unavailable(deps, error, claims);
   }
@@ -106,19 +114,36 @@ export async function handleBackchannelLogout(
 }
 
 function reject(deps: BackchannelLogoutDeps, reason: string): Response {
-  deps.log.warn({ event: "backchannel_logout_rejected", reason }, "back-channel logout rejected");
+  deps.log.warn(
+    { event: "backchannel_logout_rejected", reason },
+    "back-channel logout rejected",
+  );
   return answer(400, `invalid_request: ${reason}\n`);
 }
 
-function unavailable(deps: BackchannelLogoutDeps, error: unknown, claims: LogoutClaims): Response {
+function unavailable(
+  deps: BackchannelLogoutDeps,
+  error: unknown,
+  claims: LogoutClaims,
+): Response {
   deps.log.error(
-    { event: "backchannel_logout_failed", sub: claims.sub, err: { message: (error as Error).message } },
+    {
+      event: "backchannel_logout_failed",
+      sub: claims.sub,
+      err: { message: (error as Error).message },
+    },
     "back-channel logout could not end sessions",
   );
-  return answer(503, "temporarily_unavailable: try again later\n", { "Retry-After": "5" });
+  return answer(503, "temporarily_unavailable: try again later\n", {
+    "Retry-After": "5",
+  });
 }
 
-function answer(status: number, body: string, headers: Record<string, string> = {}): Response {
+function answer(
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): Response {
   return new Response(body === "" ? null : body, {
     status,
     headers: {

@@ -13,8 +13,7 @@ export interface SessionSummary {
 }
 
 export type DashboardResult =
-  | { ok: true; user: User; session: SessionSummary }
-  | { ok: false; reason: "no_session" };
+  { ok: true; user: User; session: SessionSummary } | { ok: false; reason: "no_session" };
 
 /** Reads the request's session for the dashboard, or says there is none. */
 export async function loadDashboard(
@@ -29,7 +28,9 @@ export async function loadDashboard(
     user: session.user,
     session: {
       startedAt: new Date(createdAt * 1000).toISOString(),
-      endsAt: new Date(sessionExpiresAt(createdAt, now, getConfig().session) * 1000).toISOString(),
+      endsAt: new Date(
+        sessionExpiresAt(createdAt, now, getConfig().session) * 1000,
+      ).toISOString(),
       hasRefreshToken: Boolean(session.tokenSet.refreshToken),
     },
   };

@@ -21,7 +21,11 @@ const positiveSeconds = (fallback: number) =>
     .optional()
     .transform((value, ctx) => {
       if (value === undefined || value === "") return fallback;
-      if (!/^\d+$/.test(value) || Number(value) <= 0 || !Number.isSafeInteger(Number(value))) {
+      if (
+        !/^\d+$/.test(value) ||
+        Number(value) <= 0 ||
+        !Number.isSafeInteger(Number(value))
+      ) {
         ctx.addIssue({
           code: "custom",
           message: `must be a positive whole number of seconds (got "${value}"), e.g. ${fallback}`,
@@ -41,12 +45,18 @@ const booleanFlag = (fallback: boolean) =>
       if (value === undefined || value === "") return fallback;
       if (value === "true") return true;
       if (value === "false") return false;
-      ctx.addIssue({ code: "custom", message: `must be "true" or "false" (got "${value}")` });
+      ctx.addIssue({
+        code: "custom",
+        message: `must be "true" or "false" (got "${value}")`,
+      });
       return z.NEVER;
     });
 
 const required = (hint: string) =>
-  z.string({ error: `is required: ${hint}` }).trim().min(1, { error: `is required: ${hint}` });
+  z
+    .string({ error: `is required: ${hint}` })
+    .trim()
+    .min(1, { error: `is required: ${hint}` });
 
 const envSchema = z.object({
   AUTH0_DOMAIN: required(
@@ -60,7 +70,8 @@ const envSchema = z.object({
   AUTH0_SECRET: z
     .string({ error: "is required: generate one with `openssl rand -hex 32`" })
     .min(32, {
-      error: "must be at least 32 characters long; generate one with `openssl rand -hex 32`",
+      error:
+        "must be at least 32 characters long; generate one with `openssl rand -hex 32`",
     }),
   APP_BASE_URL: httpUrl("http://localhost:3000"),
   AUTH0_AUDIENCE: z
@@ -149,7 +160,9 @@ export class ConfigError extends Error {
  * Validates `env` and returns the app's configuration.
  * @throws {ConfigError} naming every variable that is missing or wrong.
  */
-export function parseConfig(env: Readonly<Record<string, string | undefined>>): AppConfig {
+export function parseConfig(
+  env: Readonly<Record<string, string | undefined>>,
+): AppConfig {
   const result = envSchema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => ({
@@ -201,7 +214,9 @@ let cached: AppConfig | undefined;
  */
 export function getConfig(): AppConfig {
   cached ??= parseConfig(
-    process.env.NEXT_PHASE === "phase-production-build" ? buildPhasePlaceholders : process.env,
+    process.env.NEXT_PHASE === "phase-production-build"
+      ? buildPhasePlaceholders
+      : process.env,
   );
   return cached;
 }

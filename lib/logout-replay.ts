@@ -15,7 +15,13 @@ export async function recordLogoutTokenUse(
   now: number,
 ): Promise<boolean> {
   const ttl = Math.max(1, claims.exp - now + clockSkewSeconds);
-  const set = await redis.set(keys.usedLogoutTokenId(claims.iss, claims.jti), "1", "EX", ttl, "NX");
+  const set = await redis.set(
+    keys.usedLogoutTokenId(claims.iss, claims.jti),
+    "1",
+    "EX",
+    ttl,
+    "NX",
+  );
   return set === "OK";
 }
 

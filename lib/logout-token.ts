@@ -1,7 +1,8 @@
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 
 /** The member of `events` that makes a JWT a logout token (Back-Channel Logout 1.0, §2.4). */
-export const backchannelLogoutEvent = "http://schemas.openid.net/event/backchannel-logout";
+export const backchannelLogoutEvent =
+  "http://schemas.openid.net/event/backchannel-logout";
 
 /** Auth0 signs ID and logout tokens with RS256, or PS256 when the tenant is set so. */
 export const logoutTokenAlgorithms = ["RS256", "PS256"] as const;
@@ -65,22 +66,31 @@ export async function verifyLogoutToken(
     return classifyVerificationError(error);
   }
 
-  const invalid = (reason: string): LogoutTokenResult => ({ ok: false, code: "invalid_token", reason });
+  const invalid = (reason: string): LogoutTokenResult => ({
+    ok: false,
+    code: "invalid_token",
+    reason,
+  });
   if (typ !== undefined && !acceptedTypes.has(typ.toLowerCase())) {
     return invalid(`typ "${typ}" is not a logout token type`);
   }
   if (typeof payload.iat !== "number" || payload.iat > now + clockSkewSeconds) {
     return invalid("iat is in the future");
   }
-  if (typeof payload.jti !== "string" || payload.jti === "") return invalid("jti is missing");
+  if (typeof payload.jti !== "string" || payload.jti === "")
+    return invalid("jti is missing");
   if ("nonce" in payload) return invalid("a logout token must not contain a nonce");
   const { sid, sub } = payload as { sid?: unknown; sub?: unknown };
-  if (sid !== undefined && (typeof sid !== "string" || sid === "")) return invalid("sid is not a string");
-  if (sub !== undefined && (typeof sub !== "string" || sub === "")) return invalid("sub is not a string");
-  if (sid === undefined && sub === undefined) return invalid("neither sid nor sub is present");
+  if (sid !== undefined && (typeof sid !== "string" || sid === ""))
+    return invalid("sid is not a string");
+  if (sub !== undefined && (typeof sub !== "string" || sub === ""))
+    return invalid("sub is not a string");
+  if (sid === undefined && sub === undefined)
+    return invalid("neither sid nor sub is present");
   const events = (payload as { events?: unknown }).events;
   if (!isPlainObject(events)) return invalid("events is missing or not an object");
-  if (!(backchannelLogoutEvent in events)) return invalid("events has no back-channel logout member");
+  if (!(backchannelLogoutEvent in events))
+    return invalid("events has no back-channel logout member");
   if (!isPlainObject(events[backchannelLogoutEvent])) {
     return invalid("the back-channel logout event is not an object");
   }

@@ -1,4 +1,6 @@
-const registry = globalThis as typeof globalThis & { __appSingletons?: Map<string, unknown> };
+const registry = globalThis as typeof globalThis & {
+  __appSingletons?: Map<string, unknown>;
+};
 
 /**
  * One instance per Node.js process. Next.js bundles middleware, pages and API routes

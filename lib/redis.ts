@@ -36,4 +36,6 @@ export function createRedisClient(url: string): Redis {
 }
 
 /** The process's one Redis client. */
-export const redis = processSingleton("redis", () => createRedisClient(getConfig().redis.url));
+export const redis = processSingleton("redis", () =>
+  createRedisClient(getConfig().redis.url),
+);

@@ -1,4 +1,8 @@
-import type { LogoutToken, SessionData, SessionDataStore } from "@auth0/nextjs-auth0/types";
+import type {
+  LogoutToken,
+  SessionData,
+  SessionDataStore,
+} from "@auth0/nextjs-auth0/types";
 import type { Redis } from "ioredis";
 import type { SessionLifetime } from "./env";
 import { epochSeconds, sessionSecondsLeft } from "./session-lifetime";
@@ -113,7 +117,10 @@ export class RedisSessionStore implements SessionDataStore {
     if (token.sid) {
       const ended = await endSessionsBySidScript.run(
         this.redis,
-        [this.keys.sessionsBySid(issuer, token.sid), this.keys.endedSid(issuer, token.sid)],
+        [
+          this.keys.sessionsBySid(issuer, token.sid),
+          this.keys.endedSid(issuer, token.sid),
+        ],
         [token.sub ?? "", markerTtl],
       );
       return { sessionsEnded: Number(ended) };
@@ -121,7 +128,10 @@ export class RedisSessionStore implements SessionDataStore {
     if (token.sub) {
       const ended = await endSessionsBySubScript.run(
         this.redis,
-        [this.keys.sessionsBySub(issuer, token.sub), this.keys.subEndedAt(issuer, token.sub)],
+        [
+          this.keys.sessionsBySub(issuer, token.sub),
+          this.keys.subEndedAt(issuer, token.sub),
+        ],
         [this.now(), markerTtl],
       );
       return { sessionsEnded: Number(ended) };

@@ -7,8 +7,8 @@ function ClientPage() {
     <>
       <h1>Client-side page</h1>
       <p className="muted">
-        Guarded in the browser: the SDK asks <code>/auth/profile</code> and sends you to log
-        in when there is no session. The server-rendered pages are the stronger guard.
+        Guarded in the browser: the SDK asks <code>/auth/profile</code> and sends you to
+        log in when there is no session. The server-rendered pages are the stronger guard.
       </p>
       {user ? <UserCard user={user} /> : null}
     </>

@@ -32,7 +32,9 @@ export default function Dashboard({ user, session }: Props) {
 export const getServerSideProps = (async ({ req }) => {
   const result = await loadDashboard(req);
   if (!result.ok) {
-    return { redirect: { destination: "/auth/login?returnTo=/dashboard", permanent: false } };
+    return {
+      redirect: { destination: "/auth/login?returnTo=/dashboard", permanent: false },
+    };
   }
   return { props: { user: result.user, session: result.session } };
 }) satisfies GetServerSideProps<Props>;

@@ -7,8 +7,8 @@ export default function Home() {
       <h1>Auth0 in front of Next.js, sessions in Redis</h1>
       <p>
         This page is public. The others need a session: <a href="/profile">/profile</a> is
-        guarded by the SDK on the server, <a href="/dashboard">/dashboard</a> by a hand-written
-        server guard, <a href="/client">/client</a> in the browser.
+        guarded by the SDK on the server, <a href="/dashboard">/dashboard</a> by a
+        hand-written server guard, <a href="/client">/client</a> in the browser.
       </p>
       {isLoading ? (
         <p className="muted">Checking your session…</p>

@@ -6,7 +6,9 @@ export default function Profile({ user }: { user: User }) {
   return (
     <>
       <h1>Profile</h1>
-      <p className="muted">Rendered on the server, guarded by the SDK&apos;s withPageAuthRequired.</p>
+      <p className="muted">
+        Rendered on the server, guarded by the SDK&apos;s withPageAuthRequired.
+      </p>
       <UserCard user={user} />
     </>
   );

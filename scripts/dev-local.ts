@@ -23,11 +23,13 @@ function localEnv(): Record<string, string> {
   if (existsSync(".env")) {
     for (const line of readFileSync(".env", "utf8").split(/\r?\n/)) {
       const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
-      if (match?.[1] && match[2] !== undefined) fromFile[match[1]] = match[2].replace(/^(['"])(.*)\1$/, "$2");
+      if (match?.[1] && match[2] !== undefined)
+        fromFile[match[1]] = match[2].replace(/^(['"])(.*)\1$/, "$2");
     }
   }
   const env = { ...defaults, ...fromFile };
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  for (const [key, value] of Object.entries(process.env))
+    if (value !== undefined) env[key] = value;
   return env;
 }
 
@@ -56,13 +58,22 @@ async function assertRedisReachable(url: string): Promise<void> {
 async function main(): Promise<void> {
   const env = localEnv();
   await assertRedisReachable(env.REDIS_URL!);
-  const domain = new URL(env.AUTH0_DOMAIN!.startsWith("http") ? env.AUTH0_DOMAIN! : `https://${env.AUTH0_DOMAIN}`);
+  const domain = new URL(
+    env.AUTH0_DOMAIN!.startsWith("http")
+      ? env.AUTH0_DOMAIN!
+      : `https://${env.AUTH0_DOMAIN}`,
+  );
   const children: ChildProcess[] = [];
   const stopAll = (code: number) => {
     for (const child of children) child.kill("SIGTERM");
     process.exitCode = code;
   };
-  const run = (name: string, command: string, args: string[], extra: Record<string, string>) => {
+  const run = (
+    name: string,
+    command: string,
+    args: string[],
+    extra: Record<string, string>,
+  ) => {
     const childEnv = { ...env, ...extra } as NodeJS.ProcessEnv;
     const child = spawn(command, args, { env: childEnv, stdio: "inherit" });
     child.on("exit", (code) => {
@@ -81,8 +92,19 @@ async function main(): Promise<void> {
       ...(env.AUTH0_AUDIENCE ? { IDP_AUDIENCE: env.AUTH0_AUDIENCE } : {}),
     });
   }
-  run("app", process.execPath, [require.resolve("next/dist/bin/next"), "dev", "-p", new URL(env.APP_BASE_URL!).port || "3000"], {});
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stopAll(0));
+  run(
+    "app",
+    process.execPath,
+    [
+      require.resolve("next/dist/bin/next"),
+      "dev",
+      "-p",
+      new URL(env.APP_BASE_URL!).port || "3000",
+    ],
+    {},
+  );
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.on(signal, () => stopAll(0));
   console.log(`dev:local: open ${env.APP_BASE_URL} and log in as alice / alice-password`);
 }
 

@@ -17,7 +17,10 @@ let app: string;
 
 beforeAll(async () => {
   ({ redis, prefix } = connectTestRedis());
-  [stack, browser] = await Promise.all([startStack({ keyPrefix: prefix }), launchBrowser()]);
+  [stack, browser] = await Promise.all([
+    startStack({ keyPrefix: prefix }),
+    launchBrowser(),
+  ]);
   app = stack.appUrls[0]!;
   context = await browser.newContext();
   page = await context.newPage();
@@ -42,15 +45,23 @@ describe("logging in and out in a real browser", () => {
   it("logs alice in and brings her back to /profile showing who she is", async () => {
     await signInAtProvider(page, testUsers.alice);
     await page.waitForURL(`${app}/profile`);
-    await expect(page.getByTestId("user-name").textContent()).resolves.toBe("Alice Example");
-    await expect(page.getByTestId("user-email").textContent()).resolves.toBe("alice@example.com");
-    await expect(page.getByTestId("nav-user").textContent()).resolves.toBe("Alice Example");
+    await expect(page.getByTestId("user-name").textContent()).resolves.toBe(
+      "Alice Example",
+    );
+    await expect(page.getByTestId("user-email").textContent()).resolves.toBe(
+      "alice@example.com",
+    );
+    await expect(page.getByTestId("nav-user").textContent()).resolves.toBe(
+      "Alice Example",
+    );
   });
 
   it("keeps exactly one session in Redis, alice's, with no token in the cookie", async () => {
     const keys = await sessionKeys();
     expect(keys).toHaveLength(1);
-    const stored = JSON.parse((await redis.hget(keys[0]!, "data"))!) as { user: { sub: string } };
+    const stored = JSON.parse((await redis.hget(keys[0]!, "data"))!) as {
+      user: { sub: string };
+    };
     expect(stored.user.sub).toBe(testUsers.alice.sub);
     const cookies = await context.cookies(app);
     const session = cookies.find((c) => c.name === "__session");
@@ -77,20 +88,28 @@ describe("logging in and out in a real browser", () => {
 
   it("renders the dashboard from the server with alice's session", async () => {
     await page.goto(`${app}/dashboard`);
-    await expect(page.getByTestId("user-sub").textContent()).resolves.toBe(testUsers.alice.sub);
-    expect(await page.getByTestId("session-started").textContent()).toMatch(/^\d{4}-\d\d-\d\dT/);
+    await expect(page.getByTestId("user-sub").textContent()).resolves.toBe(
+      testUsers.alice.sub,
+    );
+    expect(await page.getByTestId("session-started").textContent()).toMatch(
+      /^\d{4}-\d\d-\d\dT/,
+    );
   });
 
   it("shows alice on the client-side guarded page", async () => {
     await page.goto(`${app}/client`);
-    await expect(page.getByTestId("user-name").textContent()).resolves.toBe("Alice Example");
+    await expect(page.getByTestId("user-name").textContent()).resolves.toBe(
+      "Alice Example",
+    );
   });
 
   it("logs out through the provider and ends the session everywhere it was kept", async () => {
     await page.goto(`${app}/`);
     await page.click('a:has-text("Log out")');
     await page.waitForURL((url) => url.toString().startsWith(app));
-    await expect(page.getByTestId("home-status").textContent()).resolves.toMatch(/not logged in/);
+    await expect(page.getByTestId("home-status").textContent()).resolves.toMatch(
+      /not logged in/,
+    );
     expect(await sessionKeys()).toEqual([]);
 
     const me = await page.request.get(`${app}/api/me`);

@@ -28,7 +28,9 @@ describe("starting the app server (the Docker image's `node server.js`)", () => 
     const output = app.output();
     expect(output).toMatch(/AUTH0_SECRET must be at least 32 characters/);
     expect(output).toMatch(/REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
-    expect(output).toMatch(/AUTH0_SESSION_INACTIVITY_DURATION must be a positive whole number/);
+    expect(output).toMatch(
+      /AUTH0_SESSION_INACTIVITY_DURATION must be a positive whole number/,
+    );
     expect(output).not.toMatch(/\n\s+at /); // no stack trace
   });
 

@@ -10,7 +10,10 @@ import {
   type JSONWebKeySet,
   type JWTPayload,
 } from "jose";
-import { backchannelLogoutDeps, handleBackchannelLogout } from "../../lib/backchannel-logout";
+import {
+  backchannelLogoutDeps,
+  handleBackchannelLogout,
+} from "../../lib/backchannel-logout";
 import { backchannelLogoutEvent } from "../../lib/logout-token";
 import { providerSigningKeys } from "../../lib/provider-keys";
 import { sessionKeysFor } from "../../lib/session-keys";
@@ -47,7 +50,9 @@ beforeAll(async () => {
   ({ redis, prefix } = connectTestRedis());
   const pair = await generateKeyPair("RS256", { extractable: true });
   privateKey = pair.privateKey;
-  jwks = { keys: [{ ...(await exportJWK(pair.publicKey)), kid, alg: "RS256", use: "sig" }] };
+  jwks = {
+    keys: [{ ...(await exportJWK(pair.publicKey)), kid, alg: "RS256", use: "sig" }],
+  };
   unknownKey = (await generateKeyPair("RS256")).privateKey;
   // The trusted key itself, but used with another algorithm.
   sameKeyForRs512 = (await importJWK(await exportJWK(privateKey), "RS512")) as CryptoKey;
@@ -56,8 +61,18 @@ beforeAll(async () => {
 beforeEach(async () => {
   await clearPrefix(redis, prefix);
   logged.length = 0;
-  store = new RedisSessionStore({ redis, keys: sessionKeysFor(prefix), lifetime, issuer });
-  otherIssuerStore = new RedisSessionStore({ redis, keys: sessionKeysFor(prefix), lifetime, issuer: otherIssuer });
+  store = new RedisSessionStore({
+    redis,
+    keys: sessionKeysFor(prefix),
+    lifetime,
+    issuer,
+  });
+  otherIssuerStore = new RedisSessionStore({
+    redis,
+    keys: sessionKeysFor(prefix),
+    lifetime,
+    issuer: otherIssuer,
+  });
 });
 
 afterAll(async () => {
@@ -93,10 +108,20 @@ function claims(overrides: JWTPayload = {}): JWTPayload {
 /** Signs `payload` as the provider would; `undefined` values are left out. */
 async function sign(
   payload: JWTPayload,
-  options: { alg?: string; key?: CryptoKey | Uint8Array; typ?: string | null; kid?: string } = {},
+  options: {
+    alg?: string;
+    key?: CryptoKey | Uint8Array;
+    typ?: string | null;
+    kid?: string;
+  } = {},
 ): Promise<string> {
-  const clean = Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== undefined));
-  const header: { alg: string; kid?: string; typ?: string } = { alg: options.alg ?? "RS256", kid: options.kid ?? kid };
+  const clean = Object.fromEntries(
+    Object.entries(payload).filter(([, v]) => v !== undefined),
+  );
+  const header: { alg: string; kid?: string; typ?: string } = {
+    alg: options.alg ?? "RS256",
+    kid: options.kid ?? kid,
+  };
   if (options.typ !== null) header.typ = options.typ ?? "logout+jwt";
   return new SignJWT(clean).setProtectedHeader(header).sign(options.key ?? privateKey);
 }
@@ -114,7 +139,11 @@ async function logout(token: string, signingKeys?: ReturnType<typeof createLocal
     post(`logout_token=${encodeURIComponent(token)}`),
     deps(signingKeys),
   );
-  return { status: response.status, body: await response.text(), cacheControl: response.headers.get("cache-control") };
+  return {
+    status: response.status,
+    body: await response.text(),
+    cacheControl: response.headers.get("cache-control"),
+  };
 }
 
 async function login(sub: string, sid: string, target = store): Promise<string> {
@@ -137,14 +166,18 @@ describe("back-channel logout semantics (OIDC Back-Channel Logout 1.0 §2.4–2.
 
   it("a token with sid and a sub that does not match ends nothing", async () => {
     const laptop = await login("auth0|alice", "sid-laptop");
-    const response = await logout(await sign(claims({ sid: "sid-laptop", sub: "auth0|mallory" })));
+    const response = await logout(
+      await sign(claims({ sid: "sid-laptop", sub: "auth0|mallory" })),
+    );
     expect(response.status).toBe(200);
     expect(await store.get(laptop)).not.toBeNull();
   });
 
   it("a token with sid and no sub ends the sessions of that sid", async () => {
     const laptop = await login("auth0|alice", "sid-laptop");
-    expect((await logout(await sign(claims({ sid: "sid-laptop", sub: undefined })))).status).toBe(200);
+    expect(
+      (await logout(await sign(claims({ sid: "sid-laptop", sub: undefined })))).status,
+    ).toBe(200);
     expect(await store.get(laptop)).toBeNull();
   });
 
@@ -160,7 +193,12 @@ describe("back-channel logout semantics (OIDC Back-Channel Logout 1.0 §2.4–2.
     expect(await otherIssuerStore.get(elsewhere)).not.toBeNull();
     expect(logged).toContainEqual({
       level: "info",
-      fields: { event: "backchannel_logout", sub: "auth0|alice", bySid: false, sessionsEnded: 2 },
+      fields: {
+        event: "backchannel_logout",
+        sub: "auth0|alice",
+        bySid: false,
+        sessionsEnded: 2,
+      },
     });
   });
 
@@ -187,21 +225,38 @@ describe("invalid back-channel requests get 400 and touch no session", () => {
   let sessions: string[];
 
   beforeEach(async () => {
-    sessions = [await login("auth0|alice", "sid-laptop"), await login("auth0|alice", "sid-phone")];
+    sessions = [
+      await login("auth0|alice", "sid-laptop"),
+      await login("auth0|alice", "sid-phone"),
+    ];
   });
 
   afterEach(async () => {
     for (const id of sessions) expect(await store.get(id)).not.toBeNull();
   });
 
-  const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const base64url = (value: object) =>
+    Buffer.from(JSON.stringify(value)).toString("base64url");
 
   const invalidTokens: Array<[string, () => Promise<string>]> = [
-    ["alg: none", async () => `${base64url({ alg: "none", typ: "logout+jwt" })}.${base64url(claims())}.`],
-    ["a wrong algorithm (RS512)", () => sign(claims(), { alg: "RS512", key: sameKeyForRs512 })],
-    ["HS256 signed with the client secret", () => sign(claims(), { alg: "HS256", key: new TextEncoder().encode(clientSecret) })],
+    [
+      "alg: none",
+      async () =>
+        `${base64url({ alg: "none", typ: "logout+jwt" })}.${base64url(claims())}.`,
+    ],
+    [
+      "a wrong algorithm (RS512)",
+      () => sign(claims(), { alg: "RS512", key: sameKeyForRs512 }),
+    ],
+    [
+      "HS256 signed with the client secret",
+      () => sign(claims(), { alg: "HS256", key: new TextEncoder().encode(clientSecret) }),
+    ],
     ["an unknown key", () => sign(claims(), { key: unknownKey })],
-    ["an unknown key under the known kid", () => sign(claims(), { key: unknownKey, kid })],
+    [
+      "an unknown key under the known kid",
+      () => sign(claims(), { key: unknownKey, kid }),
+    ],
     [
       "a damaged signature",
       async () => {
@@ -226,15 +281,37 @@ describe("invalid back-channel requests get 400 and touch no session", () => {
     ["a missing jti", () => sign(claims({ jti: undefined }))],
     ["neither sid nor sub", () => sign(claims({ sub: undefined, sid: undefined }))],
     ["a missing events claim", () => sign(claims({ events: undefined }))],
-    ["events without the back-channel member", () => sign(claims({ events: { "http://example.com/other": {} } }))],
-    ["a back-channel event that is a string", () => sign(claims({ events: { [backchannelLogoutEvent]: "yes" } }))],
-    ["a back-channel event that is an array", () => sign(claims({ events: { [backchannelLogoutEvent]: [] } }))],
+    [
+      "events without the back-channel member",
+      () => sign(claims({ events: { "http://example.com/other": {} } })),
+    ],
+    [
+      "a back-channel event that is a string",
+      () => sign(claims({ events: { [backchannelLogoutEvent]: "yes" } })),
+    ],
+    [
+      "a back-channel event that is an array",
+      () => sign(claims({ events: { [backchannelLogoutEvent]: [] } })),
+    ],
     ["events that is an array", () => sign(claims({ events: [backchannelLogoutEvent] }))],
     ["a nonce", () => sign(claims({ nonce: "n-0S6_WzA2Mj" }))],
     ["a typ other than JWT or logout+jwt", () => sign(claims(), { typ: "at+jwt" })],
     [
       "an ID token posted as a logout token",
-      () => sign({ iss: issuer, aud: clientId, iat: now(), exp: now() + 60, sub: "auth0|alice", sid: "sid-laptop", nonce: "abc", name: "Alice" }, { typ: "JWT" }),
+      () =>
+        sign(
+          {
+            iss: issuer,
+            aud: clientId,
+            iat: now(),
+            exp: now() + 60,
+            sub: "auth0|alice",
+            sid: "sid-laptop",
+            nonce: "abc",
+            name: "Alice",
+          },
+          { typ: "JWT" },
+        ),
     ],
   ];
 
@@ -271,7 +348,10 @@ describe("invalid back-channel requests get 400 and touch no session", () => {
 
   it("rejects two logout_token parameters", async () => {
     const token = await sign(claims());
-    const response = await handleBackchannelLogout(post(`logout_token=${token}&logout_token=${token}`), deps());
+    const response = await handleBackchannelLogout(
+      post(`logout_token=${token}&logout_token=${token}`),
+      deps(),
+    );
     expect(response.status).toBe(400);
   });
 });
@@ -282,7 +362,9 @@ describe("when the app cannot judge a token", () => {
     const id = await login("auth0|alice", "sid-laptop");
     const response = await logout(
       await sign(claims()),
-      providerSigningKeys(`http://127.0.0.1:${closedPort}/`) as ReturnType<typeof createLocalJWKSet>,
+      providerSigningKeys(`http://127.0.0.1:${closedPort}/`) as ReturnType<
+        typeof createLocalJWKSet
+      >,
     );
     expect(response.status).toBe(503);
     expect(response.cacheControl).toBe("no-store");
@@ -311,7 +393,11 @@ describe("no race leaves a revoked session alive", () => {
   it("a login still being written when a sub token arrives is refused afterwards", async () => {
     // The provider issued this login's tokens before it signed the user out everywhere;
     // the app's callback writes the session only after the logout token was handled.
-    const inFlight = makeSession({ sub: "auth0|alice", sid: "sid-in-flight", iat: now() - 5 });
+    const inFlight = makeSession({
+      sub: "auth0|alice",
+      sid: "sid-in-flight",
+      iat: now() - 5,
+    });
     expect((await logout(await sign(claims()))).status).toBe(200);
     const id = randomBytes(16).toString("hex");
     await store.set(id, inFlight);
@@ -319,7 +405,11 @@ describe("no race leaves a revoked session alive", () => {
   });
 
   it("a login still being written for an ended sid is refused afterwards", async () => {
-    const inFlight = makeSession({ sub: "auth0|alice", sid: "sid-in-flight", iat: now() - 5 });
+    const inFlight = makeSession({
+      sub: "auth0|alice",
+      sid: "sid-in-flight",
+      iat: now() - 5,
+    });
     expect((await logout(await sign(claims({ sid: "sid-in-flight" })))).status).toBe(200);
     const id = randomBytes(16).toString("hex");
     await store.set(id, inFlight);
@@ -330,7 +420,10 @@ describe("no race leaves a revoked session alive", () => {
     const endedAt = now();
     expect((await logout(await sign(claims()))).status).toBe(200);
     const id = randomBytes(16).toString("hex");
-    await store.set(id, makeSession({ sub: "auth0|alice", sid: "sid-new", iat: endedAt + 1 }));
+    await store.set(
+      id,
+      makeSession({ sub: "auth0|alice", sid: "sid-new", iat: endedAt + 1 }),
+    );
     expect(await store.get(id)).not.toBeNull();
   });
 });

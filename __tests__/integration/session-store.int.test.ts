@@ -69,7 +69,12 @@ describe("RedisSessionStore", () => {
     await store.set(id, makeSession({ createdAt: now }));
     await redis.expire(`${prefix}session:${id}`, 10);
     now += 1800;
-    expect(await store.update(id, makeSession({ createdAt: now - 1800, accessToken: "rolled" }))).toBe(true);
+    expect(
+      await store.update(
+        id,
+        makeSession({ createdAt: now - 1800, accessToken: "rolled" }),
+      ),
+    ).toBe(true);
     expect(await redis.ttl(`${prefix}session:${id}`)).toBe(3600);
     expect((await store.get(id))?.tokenSet.accessToken).toBe("rolled");
   });
@@ -103,7 +108,9 @@ describe("RedisSessionStore", () => {
     const live = newId();
     await store.set(live, makeSession({ createdAt: now - 3 * 86400 + 60 }));
     now += 61;
-    expect(await store.update(live, makeSession({ createdAt: now - 3 * 86400 - 1 }))).toBe(false);
+    expect(
+      await store.update(live, makeSession({ createdAt: now - 3 * 86400 - 1 })),
+    ).toBe(false);
     expect(await keysUnder(redis, `${prefix}session:`)).toEqual([]);
   });
 
@@ -134,7 +141,9 @@ describe("RedisSessionStore", () => {
     expect(await store.get(other)).not.toBeNull();
     const subIndex = `${prefix}sub:${encodeURIComponent(issuer)}:${encodeURIComponent("auth0|alice")}`;
     expect(await redis.smembers(subIndex)).toEqual([`${prefix}session:${other}`]);
-    expect(await redis.exists(`${prefix}sid:${encodeURIComponent(issuer)}:sid-a`)).toBe(0);
+    expect(await redis.exists(`${prefix}sid:${encodeURIComponent(issuer)}:sid-a`)).toBe(
+      0,
+    );
   });
 
   it("never re-creates a deleted session when 200 updates race one delete", async () => {
@@ -145,7 +154,11 @@ describe("RedisSessionStore", () => {
         store.update(id, makeSession({ createdAt: now, accessToken: `update-${i}` })),
       );
       const deletion = store.delete(id);
-      const results = await Promise.all([...updates.slice(0, 100), deletion, ...updates.slice(100)]);
+      const results = await Promise.all([
+        ...updates.slice(0, 100),
+        deletion,
+        ...updates.slice(100),
+      ]);
       expect(await store.get(id)).toBeNull();
       expect(await redis.exists(`${prefix}session:${id}`)).toBe(0);
       // Some updates ran before the delete and some after: the race really happened.

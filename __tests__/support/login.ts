@@ -1,8 +1,18 @@
 import type { Page } from "playwright-core";
 
 export const testUsers = {
-  alice: { username: "alice", password: "alice-password", sub: "auth0|alice", name: "Alice Example" },
-  bob: { username: "bob", password: "bob-password", sub: "auth0|bob", name: "Bob Example" },
+  alice: {
+    username: "alice",
+    password: "alice-password",
+    sub: "auth0|alice",
+    name: "Alice Example",
+  },
+  bob: {
+    username: "bob",
+    password: "bob-password",
+    sub: "auth0|bob",
+    name: "Bob Example",
+  },
 } as const;
 
 /** Fills the local provider's login form; the page must already show it. */
@@ -17,5 +27,8 @@ export async function signInAtProvider(
 
 /** True when the page shows the local provider's login form. */
 export async function isProviderLoginPage(page: Page, idpUrl: string): Promise<boolean> {
-  return page.url().startsWith(idpUrl) && (await page.locator('input[name="password"]').count()) === 1;
+  return (
+    page.url().startsWith(idpUrl) &&
+    (await page.locator('input[name="password"]').count()) === 1
+  );
 }

@@ -57,11 +57,17 @@ export function startProcess(
 }
 
 /** Polls `url` until it answers with a status below 500, or fails with the process's output. */
-export async function waitForHttp(url: string, proc: RunningProcess, timeoutMs = 60_000): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  proc: RunningProcess,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) {
-      throw new Error(`${proc.name} exited with ${proc.child.exitCode}:\n${proc.output()}`);
+      throw new Error(
+        `${proc.name} exited with ${proc.child.exitCode}:\n${proc.output()}`,
+      );
     }
     try {
       const response = await fetch(url, { redirect: "manual" });
@@ -71,5 +77,7 @@ export async function waitForHttp(url: string, proc: RunningProcess, timeoutMs =
     }
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
-  throw new Error(`${proc.name} did not answer ${url} within ${timeoutMs} ms:\n${proc.output()}`);
+  throw new Error(
+    `${proc.name} did not answer ${url} within ${timeoutMs} ms:\n${proc.output()}`,
+  );
 }

@@ -19,7 +19,11 @@ const startTimeoutMs = 10_000;
 export async function provideRedis(): Promise<ProvidedRedis> {
   const fromEnv = process.env.REDIS_URL;
   if (fromEnv) {
-    await waitForPing(fromEnv, startTimeoutMs, `REDIS_URL (${fromEnv}) does not answer PING`);
+    await waitForPing(
+      fromEnv,
+      startTimeoutMs,
+      `REDIS_URL (${fromEnv}) does not answer PING`,
+    );
     return { url: fromEnv, source: "REDIS_URL", stop: async () => {} };
   }
   const container = await startContainerIfDockerAnswers();
@@ -44,7 +48,11 @@ export async function startPrivateServer(
     { stdio: "ignore" },
   );
   const url = `redis://127.0.0.1:${chosenPort}`;
-  await waitForPing(url, startTimeoutMs, `redis-server on port ${chosenPort} did not start`);
+  await waitForPing(
+    url,
+    startTimeoutMs,
+    `redis-server on port ${chosenPort} did not start`,
+  );
   return { url, source: "redis-server", stop: () => stopChild(child) };
 }
 
@@ -68,7 +76,11 @@ async function startContainerIfDockerAnswers(): Promise<ProvidedRedis | null> {
   };
 }
 
-async function waitForPing(url: string, timeoutMs: number, failure: string): Promise<void> {
+async function waitForPing(
+  url: string,
+  timeoutMs: number,
+  failure: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await pingOnce(url)) return;
@@ -80,7 +92,9 @@ async function waitForPing(url: string, timeoutMs: number, failure: string): Pro
 /** One PING over a plain socket: a probe that leaves no client or timer behind. */
 function pingOnce(url: string): Promise<boolean> {
   const { hostname, port, password, username } = new URL(url);
-  const auth = password ? `AUTH ${username || "default"} ${decodeURIComponent(password)}\r\n` : "";
+  const auth = password
+    ? `AUTH ${username || "default"} ${decodeURIComponent(password)}\r\n`
+    : "";
   return new Promise((resolve) => {
     const socket = connect({ host: hostname, port: Number(port || 6379) });
     let reply = "";
@@ -110,6 +124,8 @@ function stopChild(child: ChildProcess): Promise<void> {
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([
     promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timed out")), ms).unref()),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error("timed out")), ms).unref(),
+    ),
   ]);
 }

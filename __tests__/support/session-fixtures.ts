@@ -2,7 +2,13 @@ import type { SessionData } from "@auth0/nextjs-auth0/types";
 
 /** A session as the SDK stores it after a login at `createdAt` (epoch seconds). */
 export function makeSession(
-  overrides: { sub?: string; sid?: string; createdAt?: number; accessToken?: string; iat?: number } = {},
+  overrides: {
+    sub?: string;
+    sid?: string;
+    createdAt?: number;
+    accessToken?: string;
+    iat?: number;
+  } = {},
 ): SessionData {
   const createdAt = overrides.createdAt ?? Math.floor(Date.now() / 1000);
   const sub = overrides.sub ?? "auth0|alice";

@@ -31,10 +31,11 @@ export interface StackOptions {
 }
 
 /** The env every child gets: the parent's minus what would confuse the app. */
-export function baseEnv(): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = { ...process.env };
+export function baseEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) {
-    if (key.startsWith("AUTH0_") || key.startsWith("IDP_") || key === "APP_BASE_URL") delete env[key];
+    if (key.startsWith("AUTH0_") || key.startsWith("IDP_") || key === "APP_BASE_URL")
+      delete env[key];
   }
   delete env.NODE_OPTIONS;
   return env;
@@ -42,12 +43,17 @@ export function baseEnv(): Record<string, string | undefined> {
 
 export function assertBuilt(): void {
   if (!existsSync(standaloneServer)) {
-    throw new Error("The app is not built: run `npm run build` first (`npm test` does it).");
+    throw new Error(
+      "The app is not built: run `npm run build` first (`npm test` does it).",
+    );
   }
 }
 
 /** Starts the app's standalone server (the Docker image's command) with `env`. */
-export function startApp(name: string, env: Record<string, string | undefined>): RunningProcess {
+export function startApp(
+  name: string,
+  env: Record<string, string | undefined>,
+): RunningProcess {
   assertBuilt();
   return startProcess(name, process.execPath, [standaloneServer], {
     ...baseEnv(),
@@ -59,7 +65,8 @@ export function startApp(name: string, env: Record<string, string | undefined>):
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const redisUrl = process.env.REDIS_URL;
-  if (!redisUrl) throw new Error("REDIS_URL is not set: the jest globalSetup provides it");
+  if (!redisUrl)
+    throw new Error("REDIS_URL is not set: the jest globalSetup provides it");
   const instances = options.instances ?? 1;
   const idpPort = await freePort();
   const appPorts: number[] = [];
@@ -75,7 +82,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     IDP_CLIENT_ID: clientId,
     IDP_CLIENT_SECRET: clientSecret,
     IDP_AUDIENCE: audience,
-    IDP_KEY_FILE: path.join(mkdtempSync(path.join(tmpdir(), "idp-key-")), "signing-key.json"),
+    IDP_KEY_FILE: path.join(
+      mkdtempSync(path.join(tmpdir(), "idp-key-")),
+      "signing-key.json",
+    ),
     ...options.idpEnv,
   });
   const apps = appPorts.map((port, i) =>

@@ -43,7 +43,11 @@ describe("configuration", () => {
   });
 
   it("refuses APP_BASE_URL and REDIS_URL values that are not URLs", () => {
-    const problems = problemsOf({ ...valid, APP_BASE_URL: "localhost:3000", REDIS_URL: "127.0.0.1:6379" });
+    const problems = problemsOf({
+      ...valid,
+      APP_BASE_URL: "localhost:3000",
+      REDIS_URL: "127.0.0.1:6379",
+    });
     expect(problems.APP_BASE_URL).toMatch(/absolute http\(s\) URL/);
     expect(problems.REDIS_URL).toMatch(/redis:\/\/ or rediss:\/\/ URL/);
   });
@@ -61,8 +65,12 @@ describe("configuration", () => {
         AUTH0_SESSION_ABSOLUTE_DURATION: value,
         AUTH0_SESSION_INACTIVITY_DURATION: value,
       });
-      expect(problems.AUTH0_SESSION_ABSOLUTE_DURATION).toMatch(/positive whole number of seconds/);
-      expect(problems.AUTH0_SESSION_INACTIVITY_DURATION).toMatch(/positive whole number of seconds/);
+      expect(problems.AUTH0_SESSION_ABSOLUTE_DURATION).toMatch(
+        /positive whole number of seconds/,
+      );
+      expect(problems.AUTH0_SESSION_INACTIVITY_DURATION).toMatch(
+        /positive whole number of seconds/,
+      );
     },
   );
 
@@ -94,25 +102,47 @@ describe("configuration", () => {
       AUTH0_AUDIENCE: "urn:invoices-api",
       AUTH0_SCOPE: "openid email",
     });
-    expect(config.session).toEqual({ rolling: false, absoluteDuration: 3600, inactivityDuration: 600 });
+    expect(config.session).toEqual({
+      rolling: false,
+      absoluteDuration: 3600,
+      inactivityDuration: 600,
+    });
     expect(config.auth0.audience).toBe("urn:invoices-api");
     expect(config.auth0.scope).toBe("openid email");
   });
 
   it("refuses a scope without openid and a rolling flag that is not a boolean", () => {
-    const problems = problemsOf({ ...valid, AUTH0_SCOPE: "profile email", AUTH0_SESSION_ROLLING: "yes" });
+    const problems = problemsOf({
+      ...valid,
+      AUTH0_SCOPE: "profile email",
+      AUTH0_SESSION_ROLLING: "yes",
+    });
     expect(problems.AUTH0_SCOPE).toMatch(/openid/);
     expect(problems.AUTH0_SESSION_ROLLING).toMatch(/"true" or "false"/);
   });
 
   it("turns on allowInsecureRequests for an http:// domain only", () => {
-    expect(parseConfig({ ...valid, AUTH0_DOMAIN: "http://localhost:4000" }).auth0.allowInsecureRequests).toBe(true);
-    expect(parseConfig({ ...valid, AUTH0_DOMAIN: "https://my-tenant.eu.auth0.com" }).auth0.allowInsecureRequests).toBe(false);
-    expect(parseConfig({ ...valid, AUTH0_DOMAIN: "my-tenant.eu.auth0.com" }).auth0.allowInsecureRequests).toBe(false);
+    expect(
+      parseConfig({ ...valid, AUTH0_DOMAIN: "http://localhost:4000" }).auth0
+        .allowInsecureRequests,
+    ).toBe(true);
+    expect(
+      parseConfig({ ...valid, AUTH0_DOMAIN: "https://my-tenant.eu.auth0.com" }).auth0
+        .allowInsecureRequests,
+    ).toBe(false);
+    expect(
+      parseConfig({ ...valid, AUTH0_DOMAIN: "my-tenant.eu.auth0.com" }).auth0
+        .allowInsecureRequests,
+    ).toBe(false);
   });
 
   it("refuses a domain with a path, query or spaces", () => {
-    expect(problemsOf({ ...valid, AUTH0_DOMAIN: "https://tenant.auth0.com/some/path" }).AUTH0_DOMAIN).toMatch(/origin URL/);
-    expect(problemsOf({ ...valid, AUTH0_DOMAIN: "tenant auth0.com" }).AUTH0_DOMAIN).toMatch(/domain such as/);
+    expect(
+      problemsOf({ ...valid, AUTH0_DOMAIN: "https://tenant.auth0.com/some/path" })
+        .AUTH0_DOMAIN,
+    ).toMatch(/origin URL/);
+    expect(
+      problemsOf({ ...valid, AUTH0_DOMAIN: "tenant auth0.com" }).AUTH0_DOMAIN,
+    ).toMatch(/domain such as/);
   });
 });

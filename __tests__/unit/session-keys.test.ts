@@ -12,17 +12,23 @@ describe("session keys", () => {
   });
 
   it("cannot be forged across issuers by a value holding the separator", () => {
-    expect(keys.sessionsBySid("https://a/", "x:y")).not.toBe(keys.sessionsBySid("https://a/:x", "y"));
+    expect(keys.sessionsBySid("https://a/", "x:y")).not.toBe(
+      keys.sessionsBySid("https://a/:x", "y"),
+    );
   });
 });
 
 describe("issuer of a domain", () => {
   it("is Auth0's https form with a trailing slash for a bare domain", () => {
-    expect(issuerForDomain("My-Tenant.eu.auth0.com")).toBe("https://my-tenant.eu.auth0.com/");
+    expect(issuerForDomain("My-Tenant.eu.auth0.com")).toBe(
+      "https://my-tenant.eu.auth0.com/",
+    );
   });
 
   it("keeps the scheme and port of a local provider's origin", () => {
     expect(issuerForDomain("http://localhost:4000")).toBe("http://localhost:4000/");
-    expect(issuerForDomain("https://login.example.com/")).toBe("https://login.example.com/");
+    expect(issuerForDomain("https://login.example.com/")).toBe(
+      "https://login.example.com/",
+    );
   });
 });

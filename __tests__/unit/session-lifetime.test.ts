@@ -21,12 +21,16 @@ describe("session lifetime", () => {
 
   it("is over (zero or less) once the absolute deadline has passed", () => {
     expect(sessionSecondsLeft(createdAt, createdAt + 3 * 86400, rolling)).toBe(0);
-    expect(sessionSecondsLeft(createdAt, createdAt + 3 * 86400 + 5, rolling)).toBeLessThan(0);
+    expect(
+      sessionSecondsLeft(createdAt, createdAt + 3 * 86400 + 5, rolling),
+    ).toBeLessThan(0);
   });
 
   it("without rolling, ends at the absolute deadline whatever the inactivity duration", () => {
     const fixed = { ...rolling, rolling: false };
-    expect(sessionExpiresAt(createdAt, createdAt + 10, fixed)).toBe(createdAt + 3 * 86400);
+    expect(sessionExpiresAt(createdAt, createdAt + 10, fixed)).toBe(
+      createdAt + 3 * 86400,
+    );
     expect(sessionSecondsLeft(createdAt, createdAt + 10, fixed)).toBe(3 * 86400 - 10);
   });
 });
