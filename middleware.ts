@@ -1,12 +1,8 @@
 import type { NextRequest } from "next/server";
-import { auth0 } from "./lib/auth0";
-import { backchannelLogout, isBackchannelLogout } from "./lib/backchannel-route";
+import { handleRequest } from "./lib/auth-middleware";
 
-export async function middleware(request: NextRequest) {
-  // Answered here, in front of the SDK, exactly as the Back-Channel Logout spec asks.
-  if (isBackchannelLogout(request, request.nextUrl.pathname))
-    return backchannelLogout(request);
-  return auth0.middleware(request);
+export function middleware(request: NextRequest) {
+  return handleRequest(request);
 }
 
 export const config = {

@@ -1,5 +1,7 @@
 import { Auth0Client } from "@auth0/nextjs-auth0/server";
+import { createOnCallback } from "./auth-callback";
 import { getConfig } from "./env";
+import { log } from "./log";
 import { issuerForDomain } from "./issuer";
 import { processSingleton } from "./process-singleton";
 import { redis } from "./redis";
@@ -7,6 +9,7 @@ import { sessionKeysFor } from "./session-keys";
 import { RedisSessionStore } from "./session-store";
 
 const config = getConfig();
+const https = config.auth0.appBaseUrl.startsWith("https://");
 
 /** The issuer of this app's tokens, in Auth0's form with a trailing slash. */
 export const issuer = issuerForDomain(config.auth0.domain);
@@ -44,7 +47,19 @@ export const auth0 = processSingleton(
         rolling: config.session.rolling,
         absoluteDuration: config.session.absoluteDuration,
         inactivityDuration: config.session.inactivityDuration,
+        // Under https the __Host- prefix pins the cookie to this host, path / and Secure.
+        cookie: {
+          name: https ? "__Host-session" : "__session",
+          secure: https,
+          sameSite: "lax",
+        },
       },
+      transactionCookie: {
+        prefix: https ? "__Host-txn_" : "__txn_",
+        secure: https,
+        sameSite: "lax",
+      },
+      onCallback: createOnCallback(config.auth0.appBaseUrl, log),
       sessionStore,
       allowInsecureRequests: config.auth0.allowInsecureRequests,
       enableAccessTokenEndpoint: config.auth0.enableAccessTokenEndpoint,

@@ -5,7 +5,9 @@ import type {
 } from "@auth0/nextjs-auth0/types";
 import type { Redis } from "ioredis";
 import type { SessionLifetime } from "./env";
+import { SessionStoreUnavailableError } from "./errors";
 import { epochSeconds, sessionSecondsLeft } from "./session-lifetime";
+import type { RedisScript } from "./redis-script";
 import type { SessionKeys } from "./session-keys";
 import {
   createSessionScript,
@@ -51,7 +53,7 @@ export class RedisSessionStore implements SessionDataStore {
   }
 
   async get(id: string): Promise<SessionData | null> {
-    const data = await this.redis.hget(this.keys.session(id), "data");
+    const data = await this.reach(() => this.redis.hget(this.keys.session(id), "data"));
     if (data === null) return null;
     try {
       return JSON.parse(data) as SessionData;
@@ -66,8 +68,8 @@ export class RedisSessionStore implements SessionDataStore {
     if (ttl <= 0) return;
     const sub = session.user.sub;
     const sid = session.internal.sid;
-    await createSessionScript.run(
-      this.redis,
+    await this.runScript(
+      createSessionScript,
       [
         this.keys.session(id),
         sid ? this.keys.sessionsBySid(this.issuer, sid) : "",
@@ -90,8 +92,8 @@ export class RedisSessionStore implements SessionDataStore {
       await this.delete(id);
       return false;
     }
-    const written = await updateSessionScript.run(
-      this.redis,
+    const written = await this.runScript(
+      updateSessionScript,
       [this.keys.session(id)],
       [JSON.stringify(session), ttl],
     );
@@ -99,7 +101,7 @@ export class RedisSessionStore implements SessionDataStore {
   }
 
   async delete(id: string): Promise<void> {
-    await deleteSessionScript.run(this.redis, [this.keys.session(id)], []);
+    await this.runScript(deleteSessionScript, [this.keys.session(id)], []);
   }
 
   /**
@@ -115,8 +117,8 @@ export class RedisSessionStore implements SessionDataStore {
     // issued before it could still be alive.
     const markerTtl = this.lifetime.absoluteDuration;
     if (token.sid) {
-      const ended = await endSessionsBySidScript.run(
-        this.redis,
+      const ended = await this.runScript(
+        endSessionsBySidScript,
         [
           this.keys.sessionsBySid(issuer, token.sid),
           this.keys.endedSid(issuer, token.sid),
@@ -126,8 +128,8 @@ export class RedisSessionStore implements SessionDataStore {
       return { sessionsEnded: Number(ended) };
     }
     if (token.sub) {
-      const ended = await endSessionsBySubScript.run(
-        this.redis,
+      const ended = await this.runScript(
+        endSessionsBySubScript,
         [
           this.keys.sessionsBySub(issuer, token.sub),
           this.keys.subEndedAt(issuer, token.sub),
@@ -142,6 +144,23 @@ export class RedisSessionStore implements SessionDataStore {
   /** The SDK's hook for its back-channel logout route; see `endSessionsByLogoutToken`. */
   async deleteByLogoutToken(token: LogoutToken): Promise<void> {
     await this.endSessionsByLogoutToken(token);
+  }
+
+  private runScript(
+    script: RedisScript,
+    keys: readonly string[],
+    args: ReadonlyArray<string | number>,
+  ): Promise<unknown> {
+    return this.reach(() => script.run(this.redis, keys, args));
+  }
+
+  /** Runs a Redis call; a failure of Redis itself becomes SessionStoreUnavailableError. */
+  private async reach<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw new SessionStoreUnavailableError(error);
+    }
   }
 
   private secondsLeft(session: SessionData): number {

@@ -15,6 +15,10 @@ export async function checkStartup(): Promise<void> {
     throw error;
   }
   const { log } = await import("./log");
+  const { redis } = await import("./redis");
+  // Connect now, not on the first request; a failure here is logged by the client's
+  // error handler and retried, and requests meanwhile get a 503.
+  redis.connect().catch(() => {});
   const { auth0 } = getConfig();
   if (auth0.allowInsecureRequests) {
     log.warn(

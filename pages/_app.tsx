@@ -3,9 +3,13 @@ import Head from "next/head";
 import { Auth0Provider } from "@auth0/nextjs-auth0";
 import type { User } from "@auth0/nextjs-auth0/types";
 import { Nav } from "../components/Nav";
+import { SignInUnavailable } from "../components/SignInUnavailable";
 import "../styles/globals.css";
 
-export default function App({ Component, pageProps }: AppProps<{ user?: User }>) {
+export default function App({
+  Component,
+  pageProps,
+}: AppProps<{ user?: User; signInUnavailable?: true }>) {
   return (
     // A page whose server already knows the user hands it over, so `useUser` starts
     // with it instead of asking `/auth/profile` again.
@@ -16,7 +20,11 @@ export default function App({ Component, pageProps }: AppProps<{ user?: User }>)
       </Head>
       <Nav />
       <main className="main">
-        <Component {...pageProps} />
+        {pageProps.signInUnavailable ? (
+          <SignInUnavailable />
+        ) : (
+          <Component {...pageProps} />
+        )}
       </main>
     </Auth0Provider>
   );

@@ -2,6 +2,7 @@ import type { GetServerSideProps } from "next";
 import type { User } from "@auth0/nextjs-auth0/types";
 import { UserCard } from "../components/UserCard";
 import { loadDashboard, type SessionSummary } from "../lib/dashboard";
+import { failClosedPage } from "../lib/fail-closed";
 
 interface Props {
   user: User;
@@ -29,7 +30,7 @@ export default function Dashboard({ user, session }: Props) {
   );
 }
 
-export const getServerSideProps = (async ({ req }) => {
+export const getServerSideProps = failClosedPage((async ({ req }) => {
   const result = await loadDashboard(req);
   if (!result.ok) {
     return {
@@ -37,4 +38,4 @@ export const getServerSideProps = (async ({ req }) => {
     };
   }
   return { props: { user: result.user, session: result.session } };
-}) satisfies GetServerSideProps<Props>;
+}) satisfies GetServerSideProps<Props>);

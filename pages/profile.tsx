@@ -1,6 +1,7 @@
 import type { User } from "@auth0/nextjs-auth0/types";
 import { auth0 } from "../lib/auth0";
 import { UserCard } from "../components/UserCard";
+import { failClosedPage } from "../lib/fail-closed";
 
 export default function Profile({ user }: { user: User }) {
   return (
@@ -14,4 +15,4 @@ export default function Profile({ user }: { user: User }) {
   );
 }
 
-export const getServerSideProps = auth0.withPageAuthRequired();
+export const getServerSideProps = failClosedPage(auth0.withPageAuthRequired());

@@ -1,0 +1,17 @@
+import type { NextApiRequest, NextApiResponse } from "next";
+import { issuer } from "../../lib/auth0";
+import { checkReadiness } from "../../lib/readiness";
+import { redis } from "../../lib/redis";
+
+/** Readiness: Redis answers and the provider's discovery document loads. */
+export default async function ready(_req: NextApiRequest, res: NextApiResponse) {
+  const result = await checkReadiness({
+    pingRedis: () => redis.ping(),
+    discoveryUrl: new URL(".well-known/openid-configuration", issuer).toString(),
+  });
+  res.setHeader("Cache-Control", "no-store");
+  res.status(result.ready ? 200 : 503).json({
+    status: result.ready ? "ready" : "unavailable",
+    checks: result.checks,
+  });
+}
