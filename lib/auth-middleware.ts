@@ -1,11 +1,12 @@
 import { NextRequest, NextResponse } from "next/server";
-import { auth0 } from "./auth0";
+import { auth0, isProviderUp } from "./auth0";
 import { backchannelLogout, isBackchannelLogout } from "./backchannel-route";
 import { isCrossSiteRequest } from "./cross-site";
 import { getConfig } from "./env";
 import { errorPageResponse, signInUnavailablePage } from "./error-page";
 import { isSessionStoreUnavailable } from "./errors";
 import { log } from "./log";
+import { isRedisReady } from "./redis";
 import { safeReturnTo } from "./return-to";
 import { securityHeaders } from "./security-headers";
 
@@ -40,6 +41,18 @@ async function route(request: NextRequest, path: string): Promise<Response> {
 
   let forSdk = request;
   if (path === "/auth/login") {
+    // A login now could not be stored: say so before sending the user to the provider.
+    if (!isRedisReady()) {
+      log.error(
+        { event: "session_store_unavailable", path },
+        "session store unavailable",
+      );
+      return signInUnavailablePage(path);
+    }
+    if (!(await isProviderUp())) {
+      log.error({ event: "provider_unavailable", path }, "provider unavailable");
+      return signInUnavailablePage(path);
+    }
     forSdk = withReturnTo(
       request,
       safeReturnTo(request.nextUrl.searchParams.get("returnTo"), appBaseUrl),

@@ -2,6 +2,7 @@ import { Auth0Client } from "@auth0/nextjs-auth0/server";
 import { createOnCallback } from "./auth-callback";
 import { getConfig } from "./env";
 import { log } from "./log";
+import { providerHealth } from "./provider-health";
 import { issuerForDomain } from "./issuer";
 import { processSingleton } from "./process-singleton";
 import { redis } from "./redis";
@@ -13,6 +14,11 @@ const https = config.auth0.appBaseUrl.startsWith("https://");
 
 /** The issuer of this app's tokens, in Auth0's form with a trailing slash. */
 export const issuer = issuerForDomain(config.auth0.domain);
+
+/** Whether the provider answers now (cached briefly). */
+export const isProviderUp = processSingleton("providerHealth", () =>
+  providerHealth(new URL(".well-known/openid-configuration", issuer).toString()),
+);
 
 /** The builders of every Redis key the app writes. */
 export const sessionKeys = sessionKeysFor(config.redis.keyPrefix);

@@ -10,32 +10,24 @@ const checkTimeoutMs = 2_000;
 
 /**
  * Whether this instance can serve logins: Redis answers PING and the provider's
- * discovery document loads. Both checks run at once, each bounded in time.
+ * discovery document loads (see provider-health.ts). Both run at once, bounded in time.
  */
 export async function checkReadiness(deps: {
   pingRedis: () => Promise<unknown>;
-  discoveryUrl: string;
+  providerUp: () => Promise<boolean>;
 }): Promise<Readiness> {
-  const [redis, provider] = await Promise.all([
-    settle(withTimeout(deps.pingRedis(), checkTimeoutMs)),
-    settle(
-      fetch(deps.discoveryUrl, { signal: AbortSignal.timeout(checkTimeoutMs) }).then(
-        (response) => {
-          if (!response.ok) throw new Error(`discovery answered ${response.status}`);
-        },
-      ),
+  const [redisUp, providerUp] = await Promise.all([
+    withTimeout(deps.pingRedis(), checkTimeoutMs).then(
+      () => true,
+      () => false,
     ),
+    deps.providerUp(),
   ]);
-  return { ready: redis === "up" && provider === "up", checks: { redis, provider } };
-}
-
-async function settle(promise: Promise<unknown>): Promise<CheckState> {
-  try {
-    await promise;
-    return "up";
-  } catch {
-    return "down";
-  }
+  const state = (up: boolean): CheckState => (up ? "up" : "down");
+  return {
+    ready: redisUp && providerUp,
+    checks: { redis: state(redisUp), provider: state(providerUp) },
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

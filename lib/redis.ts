@@ -43,3 +43,8 @@ export function createRedisClient(url: string): Redis {
 export const redis = processSingleton("redis", () =>
   createRedisClient(getConfig().redis.url),
 );
+
+/** Whether the client is connected now; checking costs no round trip. */
+export function isRedisReady(): boolean {
+  return redis.status === "ready";
+}

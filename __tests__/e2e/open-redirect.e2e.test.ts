@@ -12,7 +12,10 @@ jest.setTimeout(300_000);
 // 485 known open-redirect payloads from the SDK's own test fixtures; `whitelisted.com`
 // stands for this app, every other host is an attacker's.
 const payloads = JSON.parse(
-  readFileSync(path.join(projectRoot, "../shared/data/open-redirect-payloads.json"), "utf8"),
+  readFileSync(
+    path.join(projectRoot, "../shared/data/open-redirect-payloads.json"),
+    "utf8",
+  ),
 ) as string[];
 
 let stack: Stack;
@@ -26,13 +29,17 @@ const agent = new HttpAgent();
  * the agent already has a session), the app's callback. Returns where the callback sends
  * the browser in the end, and the origins passed through.
  */
-async function roundTrip(loginUrl: string): Promise<{ finalLocation: URL; via: string[] }> {
+async function roundTrip(
+  loginUrl: string,
+): Promise<{ finalLocation: URL; via: string[] }> {
   const toCallback = await agent.follow(
     loginUrl,
     (next) => next.origin === app.origin && next.pathname === "/auth/callback",
   );
   if (!toCallback.next) {
-    throw new Error(`no callback reached: ${toCallback.hops.join(" → ")} (${toCallback.response.status})`);
+    throw new Error(
+      `no callback reached: ${toCallback.hops.join(" → ")} (${toCallback.response.status})`,
+    );
   }
   const callback = await agent.request(toCallback.next.toString());
   const location = callback.headers.get("location");
@@ -49,7 +56,10 @@ beforeAll(async () => {
   ({ redis, prefix } = connectTestRedis());
   // Without offline_access the provider needs no consent step once the user has a grant,
   // so each round trip is three redirects.
-  stack = await startStack({ keyPrefix: prefix, appEnv: { AUTH0_SCOPE: "openid profile email" } });
+  stack = await startStack({
+    keyPrefix: prefix,
+    appEnv: { AUTH0_SCOPE: "openid profile email" },
+  });
   app = new URL(stack.appUrls[0]!);
   // Sign in at the provider once; every later round trip reuses that session.
   const toLoginPage = await agent.follow(`${app.origin}/auth/login`);
@@ -76,7 +86,9 @@ describe("returnTo never leads off the site after the whole login round trip", (
   });
 
   it("keeps a plain returnTo path", async () => {
-    const { finalLocation } = await roundTrip(`${app.origin}/auth/login?returnTo=${encodeURIComponent("/dashboard?tab=1")}`);
+    const { finalLocation } = await roundTrip(
+      `${app.origin}/auth/login?returnTo=${encodeURIComponent("/dashboard?tab=1")}`,
+    );
     expect(finalLocation.toString()).toBe(`${app.origin}/dashboard?tab=1`);
   });
 
@@ -86,9 +98,14 @@ describe("returnTo never leads off the site after the whole login round trip", (
   ])("lands on this app's origin for every payload %s", async (_how, place) => {
     const offSite: string[] = [];
     for (const payload of payloads) {
-      const { finalLocation, via } = await roundTrip(`${app.origin}/auth/login?returnTo=${place(payload)}`);
+      const { finalLocation, via } = await roundTrip(
+        `${app.origin}/auth/login?returnTo=${place(payload)}`,
+      );
       const allowed = new Set([app.origin, stack.idpUrl]);
-      if (finalLocation.origin !== app.origin || via.some((origin) => !allowed.has(origin))) {
+      if (
+        finalLocation.origin !== app.origin ||
+        via.some((origin) => !allowed.has(origin))
+      ) {
         offSite.push(`${payload} → ${finalLocation.toString()}`);
       }
     }

@@ -38,7 +38,8 @@ export class HttpAgent {
     for (let hop = 0; hop < maxHops; hop++) {
       const response = await this.request(current);
       const location = response.headers.get("location");
-      if (response.status < 300 || response.status >= 400 || !location) return { hops, response };
+      if (response.status < 300 || response.status >= 400 || !location)
+        return { hops, response };
       await response.arrayBuffer();
       const next = new URL(location, current);
       if (stop(next)) return { hops, response, next };
@@ -56,7 +57,10 @@ export class HttpAgent {
     const value = pair.slice(eq + 1).trim();
     const expired = attributes.some((a) => {
       const [key = "", val = ""] = a.split("=").map((s) => s.trim().toLowerCase());
-      return (key === "max-age" && Number(val) <= 0) || (key === "expires" && Date.parse(val) < Date.now());
+      return (
+        (key === "max-age" && Number(val) <= 0) ||
+        (key === "expires" && Date.parse(val) < Date.now())
+      );
     });
     if (expired || value === "") this.jar.delete(name);
     else this.jar.set(name, value);
@@ -64,7 +68,10 @@ export class HttpAgent {
 }
 
 /** Parses one Set-Cookie line into its name and attributes (lower-cased keys). */
-export function parseSetCookie(line: string): { name: string; attributes: Record<string, string | true> } {
+export function parseSetCookie(line: string): {
+  name: string;
+  attributes: Record<string, string | true>;
+} {
   const [pair = "", ...rest] = line.split(";");
   const attributes: Record<string, string | true> = {};
   for (const part of rest) {

@@ -25,6 +25,8 @@ export interface Stack {
 
 export interface StackOptions {
   instances?: number;
+  /** @default the run's Redis (REDIS_URL from globalSetup) */
+  redisUrl?: string;
   keyPrefix: string;
   appEnv?: Record<string, string>;
   idpEnv?: Record<string, string>;
@@ -64,7 +66,7 @@ export function startApp(
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const redisUrl = process.env.REDIS_URL;
+  const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
   if (!redisUrl)
     throw new Error("REDIS_URL is not set: the jest globalSetup provides it");
   const instances = options.instances ?? 1;

@@ -1,5 +1,5 @@
 import type { NextApiRequest, NextApiResponse } from "next";
-import { issuer } from "../../lib/auth0";
+import { isProviderUp } from "../../lib/auth0";
 import { checkReadiness } from "../../lib/readiness";
 import { redis } from "../../lib/redis";
 
@@ -7,7 +7,7 @@ import { redis } from "../../lib/redis";
 export default async function ready(_req: NextApiRequest, res: NextApiResponse) {
   const result = await checkReadiness({
     pingRedis: () => redis.ping(),
-    discoveryUrl: new URL(".well-known/openid-configuration", issuer).toString(),
+    providerUp: isProviderUp,
   });
   res.setHeader("Cache-Control", "no-store");
   res.status(result.ready ? 200 : 503).json({
