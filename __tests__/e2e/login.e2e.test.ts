@@ -14,6 +14,7 @@ let page: Page;
 let redis: Redis;
 let prefix: string;
 let app: string;
+let sessionCookieValue = "";
 
 beforeAll(async () => {
   ({ redis, prefix } = connectTestRedis());
@@ -65,6 +66,7 @@ describe("logging in and out in a real browser", () => {
     expect(stored.user.sub).toBe(testUsers.alice.sub);
     const cookies = await context.cookies(app);
     const session = cookies.find((c) => c.name === "__session");
+    sessionCookieValue = session?.value ?? "";
     expect(session?.httpOnly).toBe(true);
     expect(session?.sameSite).toBe("Lax");
     // The cookie holds only an encrypted session id: far smaller than any token set.
@@ -124,6 +126,23 @@ describe("logging in and out in a real browser", () => {
     const response = await page.request.get(`${app}/dashboard`, { maxRedirects: 0 });
     expect(response.status()).toBe(307);
     expect(response.headers()["location"]).toBe("/auth/login?returnTo=/dashboard");
+  });
+
+  it("logs login and logout as JSON with the user's sub, and never a token or cookie", () => {
+    const output = stack.apps[0]!.output();
+    const events = output
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { event?: string; sub?: string });
+    expect(events).toContainEqual(
+      expect.objectContaining({ event: "login", sub: testUsers.alice.sub }),
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({ event: "logout", sub: testUsers.alice.sub }),
+    );
+    expect(output).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
+    expect(sessionCookieValue.length).toBeGreaterThan(20);
+    expect(output).not.toContain(sessionCookieValue);
   });
 
   it("sends a logged-out visitor of /client to log in from the browser", async () => {
