@@ -13,6 +13,7 @@ export function Nav() {
         <Link href="/profile">Profile</Link>
         <Link href="/dashboard">Dashboard</Link>
         <Link href="/client">Client</Link>
+        <Link href="/invoices">Invoices</Link>
       </nav>
       <div className="who" aria-live="polite">
         {isLoading ? null : user ? (

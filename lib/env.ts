@@ -87,6 +87,9 @@ const envSchema = z.object({
     .refine((value) => value.split(/\s+/).includes("openid"), {
       error: 'must include "openid"',
     }),
+  INVOICES_API_URL: httpUrl("http://localhost:5000")
+    .optional()
+    .transform((value) => value ?? "http://localhost:5000"),
   REDIS_URL: z
     .string({ error: "is required, e.g. redis://127.0.0.1:6379" })
     .trim()
@@ -129,6 +132,8 @@ export interface AppConfig {
   };
   session: SessionLifetime;
   redis: { url: string; keyPrefix: string };
+  /** The sample API the app calls for the user (invoices-api/). */
+  invoicesApiUrl: string;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
 
@@ -190,6 +195,7 @@ export function parseConfig(
       inactivityDuration: e.AUTH0_SESSION_INACTIVITY_DURATION,
     },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    invoicesApiUrl: e.INVOICES_API_URL.replace(/\/$/, ""),
     logLevel: e.LOG_LEVEL,
   };
 }

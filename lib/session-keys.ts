@@ -8,6 +8,7 @@
  * - `ended-sid:<iss>:<sid>` / `sub-ended-at:<iss>:<sub>`: what a logout token ended, so
  *   that a login finishing in flight cannot bring an ended session back.
  * - `logout-jti:<iss>:<jti>`: logout tokens already used, to refuse a replay.
+ * - `refresh-lock:<fingerprint>`: one token refresh at a time per refresh token.
  *
  * Issuers, `sid`s and `sub`s are URI-encoded so that no value can forge a separator.
  */
@@ -18,6 +19,7 @@ export interface SessionKeys {
   endedSid(issuer: string, sid: string): string;
   subEndedAt(issuer: string, sub: string): string;
   usedLogoutTokenId(issuer: string, jti: string): string;
+  refreshLock(refreshTokenFingerprint: string): string;
 }
 
 /** The key builders for one key prefix (e.g. `auth0:`). */
@@ -31,5 +33,7 @@ export function sessionKeysFor(prefix: string): SessionKeys {
     endedSid: (issuer, sid) => scoped("ended-sid", issuer, sid),
     subEndedAt: (issuer, sub) => scoped("sub-ended-at", issuer, sub),
     usedLogoutTokenId: (issuer, jti) => scoped("logout-jti", issuer, jti),
+    refreshLock: (fingerprint) =>
+      `${prefix}refresh-lock:${encodeURIComponent(fingerprint)}`,
   };
 }

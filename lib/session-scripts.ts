@@ -9,19 +9,20 @@ import { RedisScript } from "./redis-script";
  * Writes a new session and lists it in its indexes, unless a logout token has already
  * ended it: its `sid`, or every session of its `sub` issued up to some moment.
  * KEYS: session, sid index, sub index, ended-sid marker, sub-ended-at marker
- * ARGV: data, ttl seconds, sub, issued-at (epoch seconds)
+ * ARGV: data, ttl seconds, sub, issued-at (epoch seconds), token set expires-at
  * Returns 1 when written, -1 when refused as ended.
  */
 export const createSessionScript = new RedisScript(`
 local sessionKey, sidIndex, subIndex, endedSid, subEndedAt = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local data, ttl, sub, issuedAt = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+local data, ttl, sub, issuedAt, tokenExpiresAt = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), ARGV[5]
 if endedSid ~= '' then
   local endedFor = redis.call('GET', endedSid)
   if endedFor and (endedFor == '*' or endedFor == sub) then return -1 end
 end
 local endedAt = tonumber(redis.call('GET', subEndedAt))
 if endedAt and issuedAt <= endedAt then return -1 end
-redis.call('HSET', sessionKey, 'data', data, 'sub', sub, 'sidIndex', sidIndex, 'subIndex', subIndex)
+redis.call('HSET', sessionKey, 'data', data, 'sub', sub, 'sidIndex', sidIndex, 'subIndex', subIndex,
+  'tokenExpiresAt', tokenExpiresAt)
 redis.call('EXPIRE', sessionKey, ttl)
 -- Drop what expired from the user's index, so it stays as small as their live sessions.
 for _, member in ipairs(redis.call('SMEMBERS', subIndex)) do
@@ -38,19 +39,27 @@ return 1
 
 /**
  * Rewrites a session only if it still exists: a request that read the session before
- * a logout can never bring it back.
- * KEYS: session   ARGV: data, ttl seconds
- * Returns 1 when written, 0 when the session is gone.
+ * a logout can never bring it back. The token set only moves forward: a write whose
+ * token set expires earlier than the stored one (a rolling write that read the session
+ * before a refresh) extends the session's life but keeps the newer tokens.
+ * KEYS: session   ARGV: data, ttl seconds, token set expires-at
+ * Returns 1 when written, 2 when only the expiry moved (stale tokens), 0 when gone.
  */
 export const updateSessionScript = new RedisScript(`
-local sessionKey, data, ttl = KEYS[1], ARGV[1], tonumber(ARGV[2])
+local sessionKey, data, ttl, tokenExpiresAt = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 if redis.call('EXISTS', sessionKey) == 0 then return 0 end
-redis.call('HSET', sessionKey, 'data', data)
+local stored = tonumber(redis.call('HGET', sessionKey, 'tokenExpiresAt'))
+local written = 1
+if stored and tokenExpiresAt and tokenExpiresAt < stored then
+  written = 2
+else
+  redis.call('HSET', sessionKey, 'data', data, 'tokenExpiresAt', ARGV[3])
+end
 redis.call('EXPIRE', sessionKey, ttl)
 for _, index in ipairs(redis.call('HMGET', sessionKey, 'sidIndex', 'subIndex')) do
   if index and index ~= '' and redis.call('TTL', index) < ttl then redis.call('EXPIRE', index, ttl) end
 end
-return 1
+return written
 `);
 
 /**

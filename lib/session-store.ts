@@ -77,14 +77,15 @@ export class RedisSessionStore implements SessionDataStore {
         sid ? this.keys.endedSid(this.issuer, sid) : "",
         this.keys.subEndedAt(this.issuer, sub),
       ],
-      [JSON.stringify(session), ttl, sub, issuedAt(session)],
+      [JSON.stringify(session), ttl, sub, issuedAt(session), tokenExpiresAt(session)],
     );
   }
 
   /**
    * Rewrites an existing session (rolling expiry, refreshed tokens); never re-creates
-   * one that was deleted meanwhile.
-   * @returns whether the session still existed and was written.
+   * one that was deleted meanwhile, and never puts back a token set older than the one
+   * stored (then only the expiry is extended).
+   * @returns whether the session still existed.
    */
   async update(id: string, session: SessionData): Promise<boolean> {
     const ttl = this.secondsLeft(session);
@@ -95,9 +96,9 @@ export class RedisSessionStore implements SessionDataStore {
     const written = await this.runScript(
       updateSessionScript,
       [this.keys.session(id)],
-      [JSON.stringify(session), ttl],
+      [JSON.stringify(session), ttl, tokenExpiresAt(session)],
     );
-    return written === 1;
+    return written !== 0;
   }
 
   async delete(id: string): Promise<void> {
@@ -185,4 +186,9 @@ function issuedAt(session: SessionData): number {
     }
   }
   return session.internal.createdAt;
+}
+
+/** When the session's access token expires (epoch seconds); 0 when it has none. */
+function tokenExpiresAt(session: SessionData): number {
+  return typeof session.tokenSet.expiresAt === "number" ? session.tokenSet.expiresAt : 0;
 }

@@ -168,6 +168,29 @@ describe("RedisSessionStore", () => {
     }
   });
 
+  it("never lets a rolling write with a stale token set replace a newer one", async () => {
+    const id = newId();
+    const original = makeSession({ createdAt: now, accessToken: "token-1" });
+    await store.set(id, original);
+    // Request A read the session, then request B refreshed the tokens…
+    const refreshed = structuredClone(original);
+    refreshed.tokenSet = {
+      ...refreshed.tokenSet,
+      accessToken: "token-2",
+      refreshToken: "rt-2",
+      expiresAt: now + 7200,
+    };
+    expect(await store.update(id, refreshed)).toBe(true);
+    // …and now A's rolling write arrives with what it read.
+    now += 60;
+    expect(await store.update(id, original)).toBe(true);
+    const stored = await store.get(id);
+    expect(stored?.tokenSet.accessToken).toBe("token-2");
+    expect(stored?.tokenSet.refreshToken).toBe("rt-2");
+    // The stale write still counted as activity: the session's life was extended.
+    expect(await redis.ttl(`${prefix}session:${id}`)).toBe(3600);
+  });
+
   it("returns null for a session whose stored data is not JSON", async () => {
     const id = newId();
     await redis.hset(`${prefix}session:${id}`, "data", "{not json");

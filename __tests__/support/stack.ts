@@ -15,6 +15,8 @@ const tsxCli = require.resolve("tsx/cli");
 /** The local provider and N app instances, as `docker compose up` runs them. */
 export interface Stack {
   idpUrl: string;
+  invoicesApiUrl?: string;
+  invoicesApi?: RunningProcess;
   appUrls: string[];
   redisUrl: string;
   keyPrefix: string;
@@ -25,6 +27,8 @@ export interface Stack {
 
 export interface StackOptions {
   instances?: number;
+  /** Also start the sample invoices API (invoices-api/). */
+  invoicesApi?: boolean;
   /** @default the run's Redis (REDIS_URL from globalSetup) */
   redisUrl?: string;
   keyPrefix: string;
@@ -74,6 +78,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const appPorts: number[] = [];
   for (let i = 0; i < instances; i++) appPorts.push(await freePort());
   const idpUrl = `http://localhost:${idpPort}`;
+  const invoicesApiPort = options.invoicesApi ? await freePort() : undefined;
+  const invoicesApiUrl = invoicesApiPort
+    ? `http://localhost:${invoicesApiPort}`
+    : undefined;
   const appUrls = appPorts.map((port) => `http://localhost:${port}`);
 
   const idp = startProcess("idp", process.execPath, [tsxCli, "idp/server.ts"], {
@@ -90,6 +98,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ),
     ...options.idpEnv,
   });
+  const invoicesApi = invoicesApiPort
+    ? startProcess("invoices-api", process.execPath, [tsxCli, "invoices-api/server.ts"], {
+        ...baseEnv(),
+        AUTH0_DOMAIN: idpUrl,
+        AUTH0_AUDIENCE: audience,
+        INVOICES_API_PORT: String(invoicesApiPort),
+        INVOICES_API_HOST: "127.0.0.1",
+      })
+    : undefined;
   const apps = appPorts.map((port, i) =>
     startApp(`app-${i + 1}`, {
       PORT: String(port),
@@ -101,18 +118,33 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       APP_BASE_URL: appUrls[i],
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: options.keyPrefix,
+      ...(invoicesApiUrl ? { INVOICES_API_URL: invoicesApiUrl } : {}),
       ...options.appEnv,
     }),
   );
   const stop = async () => {
-    await Promise.all([idp.stop(), ...apps.map((app) => app.stop())]);
+    await Promise.all([
+      idp.stop(),
+      invoicesApi?.stop(),
+      ...apps.map((app) => app.stop()),
+    ]);
   };
   try {
     await waitForHttp(`${idpUrl}/healthz`, idp);
+    if (invoicesApi) await waitForHttp(`${invoicesApiUrl}/healthz`, invoicesApi);
     await Promise.all(apps.map((app, i) => waitForHttp(`${appUrls[i]}/`, app)));
   } catch (error) {
     await stop();
     throw error;
   }
-  return { idpUrl, appUrls, redisUrl, keyPrefix: options.keyPrefix, idp, apps, stop };
+  return {
+    idpUrl,
+    appUrls,
+    redisUrl,
+    keyPrefix: options.keyPrefix,
+    idp,
+    apps,
+    stop,
+    ...(invoicesApi ? { invoicesApi, invoicesApiUrl } : {}),
+  };
 }

@@ -1,0 +1,36 @@
+import useSWR from "swr";
+import type { Invoice } from "../lib/invoices";
+import { InvoiceTable } from "./InvoiceTable";
+
+async function fetchJson(url: string): Promise<{ invoices: Invoice[] }> {
+  const response = await fetch(url, { headers: { accept: "application/json" } });
+  if (!response.ok) throw new Error(String(response.status));
+  return (await response.json()) as { invoices: Invoice[] };
+}
+
+/** The same invoices fetched from the browser through the app's proxy route. */
+export function LiveInvoices() {
+  const { data, error, isLoading, mutate } = useSWR<{ invoices: Invoice[] }, Error>(
+    "/api/invoices",
+    fetchJson,
+  );
+  return (
+    <section className="card">
+      <h2>
+        From the browser, via <code>/api/invoices</code>
+      </h2>
+      {isLoading ? <p className="muted">Loading…</p> : null}
+      {error ? (
+        <p role="alert" data-testid="live-invoices-error">
+          {error.message === "401"
+            ? "Your session has ended. Please log in again."
+            : "The invoices service is unavailable. Try again in a moment."}
+        </p>
+      ) : null}
+      {data ? <InvoiceTable invoices={data.invoices} testId="live-invoices" /> : null}
+      <button type="button" className="button secondary" onClick={() => void mutate()}>
+        Reload
+      </button>
+    </section>
+  );
+}
