@@ -1,6 +1,8 @@
 export async function register(): Promise<void> {
-  // The edge runtime has no process to stop and never holds the configuration.
-  if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { checkStartup } = await import("./lib/startup");
-  await checkStartup();
+  // Written as Next documents it, so the edge bundle drops the Node.js-only start-up
+  // checks (ioredis cannot even be bundled for the edge runtime).
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { checkStartup } = await import("./lib/startup");
+    await checkStartup();
+  }
 }

@@ -1,7 +1,7 @@
 /**
- * `npm run dev:local`: the local provider and the app (next dev) together, against
- * REDIS_URL (default redis://127.0.0.1:6379). Stops at once, with a clear message,
- * when Redis cannot be reached.
+ * `npm run dev:local`: the local provider, the sample invoices API and the app (next dev)
+ * together, against REDIS_URL (default redis://127.0.0.1:6379). Stops at once, with a
+ * clear message, when Redis cannot be reached.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -91,6 +91,18 @@ async function main(): Promise<void> {
       IDP_APP_URLS: env.APP_BASE_URL!,
       ...(env.AUTH0_AUDIENCE ? { IDP_AUDIENCE: env.AUTH0_AUDIENCE } : {}),
     });
+  }
+  if (env.AUTH0_AUDIENCE) {
+    const apiPort =
+      new URL(env.INVOICES_API_URL ?? "http://localhost:5000").port || "5000";
+    run(
+      "invoices API",
+      process.execPath,
+      [require.resolve("tsx/cli"), "invoices-api/server.ts"],
+      {
+        INVOICES_API_PORT: apiPort,
+      },
+    );
   }
   run(
     "app",

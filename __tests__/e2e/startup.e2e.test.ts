@@ -1,6 +1,6 @@
 import { freePort } from "../support/free-port";
-import { waitForHttp } from "../support/processes";
-import { appSecret, startApp } from "../support/stack";
+import { startProcess, waitForHttp } from "../support/processes";
+import { appSecret, baseEnv, startApp } from "../support/stack";
 
 jest.setTimeout(60_000);
 
@@ -60,5 +60,22 @@ describe("starting the app server (the Docker image's `node server.js`)", () => 
     } finally {
       await app.stop();
     }
+  });
+});
+
+describe("npm run dev:local", () => {
+  it("stops at once with a clear message when Redis cannot be reached", async () => {
+    const closedPort = await freePort();
+    const devLocal = startProcess(
+      "dev-local-no-redis",
+      process.execPath,
+      [require.resolve("tsx/cli"), "scripts/dev-local.ts"],
+      { ...baseEnv(), REDIS_URL: `redis://127.0.0.1:${closedPort}` },
+    );
+    expect(await devLocal.exited).toBe(1);
+    expect(devLocal.output()).toContain(
+      `dev:local: cannot reach Redis at redis://127.0.0.1:${closedPort}`,
+    );
+    expect(devLocal.output()).toContain("set REDIS_URL");
   });
 });
