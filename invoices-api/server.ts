@@ -12,7 +12,7 @@ import type { JWTVerifyGetKey } from "jose";
 import { bearerChallenge, readBearer } from "./bearer";
 import { ConfigError, type InvoicesApiConfig, loadConfig } from "./config";
 import { invoicesFor } from "./invoices";
-import { discoverySigningKeys } from "./signing-keys";
+import { providerSigningKeys } from "../lib/provider-keys";
 import { verifyAccessToken } from "./verify-access-token";
 
 export const REQUIRED_SCOPE = "read:invoices";
@@ -32,7 +32,7 @@ export interface RequestLogEntry {
 export interface InvoicesServerDeps {
   issuer: string;
   audience: string;
-  /** The issuer's public keys: {@link discoverySigningKeys}, or a local set in tests. */
+  /** The issuer's public keys: `providerSigningKeys` (lib/provider-keys.ts), or a local set in tests. */
   keys: JWTVerifyGetKey;
   /** Defaults to one JSON line on stdout. */
   log?: (entry: RequestLogEntry) => void;
@@ -219,7 +219,7 @@ function main(): void {
   const server = createInvoicesServer({
     issuer: config.issuer,
     audience: config.audience,
-    keys: discoverySigningKeys(config.issuer),
+    keys: providerSigningKeys(config.issuer),
   });
 
   server.on("error", (error: NodeJS.ErrnoException) => {

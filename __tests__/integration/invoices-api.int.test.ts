@@ -15,7 +15,7 @@ import {
 import { ConfigError, loadConfig } from "../../invoices-api/config";
 import type { Invoice } from "../../invoices-api/invoices";
 import { createInvoicesServer, type RequestLogEntry } from "../../invoices-api/server";
-import { discoverySigningKeys } from "../../invoices-api/signing-keys";
+import { providerSigningKeys } from "../../lib/provider-keys";
 import { freePort } from "../support/free-port";
 
 const issuer = "https://tenant.example.com/";
@@ -359,7 +359,7 @@ describe("when the issuer's keys cannot be fetched", () => {
     const port = await freePort();
     const downIssuer = `http://127.0.0.1:${port}/`;
     // Tokens are still checked against `issuer`; only the keys come from this address.
-    const downApi = await startApi(discoverySigningKeys(downIssuer));
+    const downApi = await startApi(providerSigningKeys(downIssuer));
     try {
       const token = await accessToken();
 
