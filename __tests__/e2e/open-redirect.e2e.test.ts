@@ -114,4 +114,30 @@ describe("returnTo never leads off the site after the whole login round trip", (
     }
     expect(offSite).toEqual([]);
   });
+
+  it("keeps logout's returnTo on the site for every payload", async () => {
+    const offSite: string[] = [];
+    for (const payload of payloads) {
+      // A logout with no session goes straight to the provider's end-session endpoint.
+      const response = await fetch(
+        `${app.origin}/auth/logout?returnTo=${encodeURIComponent(payload)}`,
+        {
+          headers: { "sec-fetch-site": "same-origin" },
+          redirect: "manual",
+        },
+      );
+      const location = new URL(response.headers.get("location")!, app);
+      const target =
+        location.searchParams.get("post_logout_redirect_uri") ??
+        location.searchParams.get("returnTo");
+      if (
+        location.origin !== stack.idpUrl ||
+        !target ||
+        new URL(target).origin !== app.origin
+      ) {
+        offSite.push(`${payload} → ${location.toString()}`);
+      }
+    }
+    expect(offSite).toEqual([]);
+  });
 });
