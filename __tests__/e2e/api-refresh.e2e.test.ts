@@ -1,15 +1,16 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Redis } from "ioredis";
-import { launchBrowser } from "../support/browser";
 import { signInAtProvider, testUsers } from "../support/login";
-import { startStack, type Stack } from "../support/stack";
-import { clearPrefix, connectTestRedis, keysUnder } from "../support/test-redis";
+import { startE2eEnv, type E2eEnv } from "../support/e2e-env";
+import type { Stack } from "../support/stack";
+import { keysUnder } from "../support/test-redis";
 
 jest.setTimeout(180_000);
 
 /** Short enough to expire during the test, long enough for a page to use it. */
 const accessTokenTtlSeconds = 6;
 
+let env: E2eEnv;
 let stack: Stack;
 let browser: Browser;
 let context: BrowserContext;
@@ -61,26 +62,19 @@ async function sessionCookieHeader(): Promise<string> {
 }
 
 beforeAll(async () => {
-  ({ redis, prefix } = connectTestRedis());
-  [stack, browser] = await Promise.all([
-    startStack({
-      keyPrefix: prefix,
-      instances: 2,
-      invoicesApi: true,
-      idpEnv: { IDP_ACCESS_TOKEN_TTL: String(accessTokenTtlSeconds) },
-    }),
-    launchBrowser(),
-  ]);
+  env = await startE2eEnv({
+    instances: 2,
+    invoicesApi: true,
+    idpEnv: { IDP_ACCESS_TOKEN_TTL: String(accessTokenTtlSeconds) },
+  });
+  ({ stack, browser, redis, prefix } = env);
   [appA, appB] = stack.appUrls as [string, string];
   context = await browser.newContext();
   page = await context.newPage();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await clearPrefix(redis, prefix);
-  await redis.quit();
+  await env?.close();
 });
 
 describe("calling the invoices API for the user", () => {

@@ -1,15 +1,16 @@
 import { spawnSync } from "node:child_process";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Redis } from "ioredis";
-import { launchBrowser } from "../support/browser";
 import { eventually } from "../support/eventually";
 import { isProviderLoginPage, signInAtProvider, testUsers } from "../support/login";
 import { projectRoot } from "../support/processes";
-import { baseEnv, startStack, type Stack } from "../support/stack";
-import { clearPrefix, connectTestRedis, keysUnder } from "../support/test-redis";
+import { startE2eEnv, type E2eEnv } from "../support/e2e-env";
+import { baseEnv, type Stack } from "../support/stack";
+import { keysUnder } from "../support/test-redis";
 
 jest.setTimeout(180_000);
 
+let env: E2eEnv;
 let stack: Stack;
 let browser: Browser;
 let redis: Redis;
@@ -44,18 +45,12 @@ async function isSignedIn(device: Device): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  ({ redis, prefix } = connectTestRedis());
-  [stack, browser] = await Promise.all([
-    startStack({ keyPrefix: prefix, instances: 2 }),
-    launchBrowser(),
-  ]);
+  env = await startE2eEnv({ instances: 2 });
+  ({ stack, browser, redis, prefix } = env);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await clearPrefix(redis, prefix);
-  await redis.quit();
+  await env?.close();
 });
 
 describe("back-channel logout across two app instances sharing one Redis", () => {

@@ -1,16 +1,17 @@
 import { createServer, type Server } from "node:http";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Redis } from "ioredis";
-import { launchBrowser } from "../support/browser";
 import { eventually } from "../support/eventually";
 import { freePort } from "../support/free-port";
 import { HttpAgent, parseSetCookie, submitProviderLogin } from "../support/http-agent";
 import { isProviderLoginPage, signInAtProvider, testUsers } from "../support/login";
-import { startStack, type Stack } from "../support/stack";
-import { clearPrefix, connectTestRedis, keysUnder } from "../support/test-redis";
+import { startE2eEnv, type E2eEnv } from "../support/e2e-env";
+import type { Stack } from "../support/stack";
+import { clearPrefix, keysUnder } from "../support/test-redis";
 
 jest.setTimeout(120_000);
 
+let env: E2eEnv;
 let stack: Stack;
 let browser: Browser;
 let context: BrowserContext;
@@ -23,11 +24,8 @@ const cspViolations: string[] = [];
 const sessionCount = async () => (await keysUnder(redis, `${prefix}session:`)).length;
 
 beforeAll(async () => {
-  ({ redis, prefix } = connectTestRedis());
-  [stack, browser] = await Promise.all([
-    startStack({ keyPrefix: prefix }),
-    launchBrowser(),
-  ]);
+  env = await startE2eEnv();
+  ({ stack, browser, redis, prefix } = env);
   app = stack.appUrls[0]!;
   context = await browser.newContext();
   // Record every CSP violation any page of the app reports.
@@ -44,10 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await clearPrefix(redis, prefix);
-  await redis.quit();
+  await env?.close();
 });
 
 describe("headers", () => {

@@ -1,12 +1,13 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Redis } from "ioredis";
-import { launchBrowser } from "../support/browser";
 import { isProviderLoginPage, signInAtProvider, testUsers } from "../support/login";
-import { startStack, type Stack } from "../support/stack";
-import { clearPrefix, connectTestRedis, keysUnder } from "../support/test-redis";
+import { startE2eEnv, type E2eEnv } from "../support/e2e-env";
+import type { Stack } from "../support/stack";
+import { keysUnder } from "../support/test-redis";
 
 jest.setTimeout(120_000);
 
+let env: E2eEnv;
 let stack: Stack;
 let browser: Browser;
 let context: BrowserContext;
@@ -17,21 +18,15 @@ let app: string;
 let sessionCookieValue = "";
 
 beforeAll(async () => {
-  ({ redis, prefix } = connectTestRedis());
-  [stack, browser] = await Promise.all([
-    startStack({ keyPrefix: prefix }),
-    launchBrowser(),
-  ]);
+  env = await startE2eEnv();
+  ({ stack, browser, redis, prefix } = env);
   app = stack.appUrls[0]!;
   context = await browser.newContext();
   page = await context.newPage();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await clearPrefix(redis, prefix);
-  await redis.quit();
+  await env?.close();
 });
 
 const sessionKeys = () => keysUnder(redis, `${prefix}session:`);
