@@ -69,11 +69,14 @@ async function route(request: NextRequest, path: string): Promise<Response> {
         retryLabel: "Log out",
       });
     }
-    const path = safeReturnTo(request.nextUrl.searchParams.get("returnTo"), appBaseUrl);
+    const returnPath = safeReturnTo(
+      request.nextUrl.searchParams.get("returnTo"),
+      appBaseUrl,
+    );
     // The provider gets it as post_logout_redirect_uri, which must be absolute.
     forSdk = withReturnTo(
       request,
-      path === undefined ? undefined : new URL(path, appBaseUrl).toString(),
+      returnPath === undefined ? undefined : new URL(returnPath, appBaseUrl).toString(),
     );
   }
 

@@ -35,12 +35,13 @@ export async function getUserAccessToken(
     const refreshToken = session?.tokenSet.refreshToken;
     if (!session) return { ok: false, reason: "login_required" };
     const sub = session.user.sub;
-    if (!refreshToken) return fromSdk(req, res, sub);
-    const isFresh = async () => {
-      const current = await auth0.getSession(req);
-      const expiresAt = current?.tokenSet.expiresAt ?? 0;
-      return expiresAt > epochSeconds() + expiryMarginSeconds;
-    };
+    const isUsable = (expiresAt: number | undefined) =>
+      (expiresAt ?? 0) > epochSeconds() + expiryMarginSeconds;
+    // The common case reads the session once here, not again under the lock's logic.
+    if (!refreshToken || isUsable(session.tokenSet.expiresAt))
+      return fromSdk(req, res, sub);
+    const isFresh = async () =>
+      isUsable((await auth0.getSession(req))?.tokenSet.expiresAt);
     return await singleFlight({
       redis,
       lockKey: sessionKeys.refreshLock(fingerprint(refreshToken)),

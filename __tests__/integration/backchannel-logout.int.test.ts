@@ -3,9 +3,6 @@ import type { Redis } from "ioredis";
 import {
   SignJWT,
   createLocalJWKSet,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
   type CryptoKey,
   type JSONWebKeySet,
   type JWTPayload,
@@ -20,6 +17,7 @@ import { sessionKeysFor } from "../../lib/session-keys";
 import { RedisSessionStore } from "../../lib/session-store";
 import { freePort } from "../support/free-port";
 import { makeSession } from "../support/session-fixtures";
+import { createTestSigningKeys } from "../support/test-signing-keys";
 import { clearPrefix, connectTestRedis } from "../support/test-redis";
 
 const issuer = "https://tenant.example.com/";
@@ -48,14 +46,7 @@ const now = () => Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
   ({ redis, prefix } = connectTestRedis());
-  const pair = await generateKeyPair("RS256", { extractable: true });
-  privateKey = pair.privateKey;
-  jwks = {
-    keys: [{ ...(await exportJWK(pair.publicKey)), kid, alg: "RS256", use: "sig" }],
-  };
-  unknownKey = (await generateKeyPair("RS256")).privateKey;
-  // The trusted key itself, but used with another algorithm.
-  sameKeyForRs512 = (await importJWK(await exportJWK(privateKey), "RS512")) as CryptoKey;
+  ({ privateKey, jwks, unknownKey, sameKeyForRs512 } = await createTestSigningKeys(kid));
 });
 
 beforeEach(async () => {

@@ -4,9 +4,6 @@ import {
   SignJWT,
   UnsecuredJWT,
   createLocalJWKSet,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
   type CryptoKey,
   type JSONWebKeySet,
   type JWTPayload,
@@ -17,6 +14,7 @@ import type { Invoice } from "../../invoices-api/invoices";
 import { createInvoicesServer, type RequestLogEntry } from "../../invoices-api/server";
 import { providerSigningKeys } from "../../lib/provider-keys";
 import { freePort } from "../support/free-port";
+import { createTestSigningKeys } from "../support/test-signing-keys";
 
 const issuer = "https://tenant.example.com/";
 const audience = "urn:invoices-api";
@@ -109,14 +107,12 @@ async function expectInvalidToken(response: Response, description: string) {
 }
 
 beforeAll(async () => {
-  const pair = await generateKeyPair("RS256", { extractable: true });
-  privateKey = pair.privateKey;
-  jwks = {
-    keys: [{ ...(await exportJWK(pair.publicKey)), kid, alg: "RS256", use: "sig" }],
-  };
-  otherKey = (await generateKeyPair("RS256")).privateKey;
-  // The trusted key itself, but used with another algorithm.
-  sameKeyForRs512 = (await importJWK(await exportJWK(privateKey), "RS512")) as CryptoKey;
+  ({
+    privateKey,
+    jwks,
+    unknownKey: otherKey,
+    sameKeyForRs512,
+  } = await createTestSigningKeys(kid));
   api = await startApi(createLocalJWKSet(jwks));
 });
 
