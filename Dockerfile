@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
 # One image, three stages. `app` is the production image (standalone Next.js, non-root);
-# `tools` runs the local provider (idp/) for development and tests.
+# `tools` runs the local provider (dev/idp/) for development and tests.
 
-FROM node:20-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /repo
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -18,9 +18,9 @@ COPY . .
 RUN mkdir -p /data && chown node:node /data
 USER node
 # tsx directly, not npx: npx would not pass SIGTERM on to the provider.
-CMD ["node_modules/.bin/tsx", "idp/server.ts"]
+CMD ["node_modules/.bin/tsx", "dev/idp/server.ts"]
 
-FROM node:20-bookworm-slim AS app
+FROM node:24-bookworm-slim AS app
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     PORT=3000 \

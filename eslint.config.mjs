@@ -37,6 +37,40 @@ export default tseslint.config(
     },
   },
   {
+    // The product never reaches into the development tools or the tests.
+    files: ["lib/**", "pages/**", "components/**", "middleware.ts", "instrumentation.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/dev/**", "**/bench/**", "**/__tests__/**"],
+              message: "The product must not import development tools or tests.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The development tools reach the product only through lib/shared.ts.
+    files: ["dev/**", "bench/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/lib/*", "!**/lib/shared", "!**/lib/shared.js"],
+              message: "Development tools import the product only from lib/shared.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
     extends: [tseslint.configs.disableTypeChecked],
   },

@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import { handleRequest } from "./lib/auth-middleware";
+import { handleRequest } from "./lib/http/middleware";
 
 export function middleware(request: NextRequest) {
   return handleRequest(request);

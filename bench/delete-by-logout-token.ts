@@ -9,10 +9,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
-import { sessionKeysFor } from "../lib/session-keys";
-import { RedisSessionStore } from "../lib/session-store";
-import { provideRedis } from "../__tests__/support/redis-provider";
-import { makeSession } from "../__tests__/support/session-fixtures";
+import { RedisSessionStore, sessionKeysFor } from "../lib/shared";
+import { provideRedis } from "../dev/harness/redis-provider";
+import { makeSession } from "../dev/harness/session-fixtures";
 
 const issuer = "https://tenant.example.com/";
 const lifetime = { rolling: true, absoluteDuration: 86400, inactivityDuration: 3600 };

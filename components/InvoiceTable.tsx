@@ -1,4 +1,4 @@
-import type { Invoice } from "../lib/invoices";
+import type { Invoice } from "../lib/invoices/user-invoices";
 
 const money = (cents: number, currency: string) =>
   new Intl.NumberFormat("en", { style: "currency", currency }).format(cents / 100);

@@ -1,5 +1,5 @@
 import useSWR from "swr";
-import type { Invoice } from "../lib/invoices";
+import type { Invoice } from "../lib/invoices/user-invoices";
 import { InvoiceTable } from "./InvoiceTable";
 
 async function fetchJson(url: string): Promise<{ invoices: Invoice[] }> {

@@ -1,39 +1,12 @@
 import { Auth0Client } from "@auth0/nextjs-auth0/server";
-import { createOnCallback } from "./auth-callback";
-import { getConfig } from "./env";
+import { createOnCallback } from "./login/callback";
+import { getConfig } from "./config";
 import { log } from "./log";
-import { providerHealth } from "./provider-health";
-import { issuerForDomain } from "./issuer";
 import { processSingleton } from "./process-singleton";
-import { redis } from "./redis";
-import { sessionKeysFor } from "./session-keys";
-import { RedisSessionStore } from "./session-store";
+import { sessionStore } from "./session";
 
 const config = getConfig();
 const https = config.auth0.appBaseUrl.startsWith("https://");
-
-/** The issuer of this app's tokens, in Auth0's form with a trailing slash. */
-export const issuer = issuerForDomain(config.auth0.domain);
-
-/** Whether the provider answers now (cached briefly). */
-export const isProviderUp = processSingleton("providerHealth", () =>
-  providerHealth(new URL(".well-known/openid-configuration", issuer).toString()),
-);
-
-/** The builders of every Redis key the app writes. */
-export const sessionKeys = sessionKeysFor(config.redis.keyPrefix);
-
-/** The sessions of this app, in Redis. */
-export const sessionStore = processSingleton(
-  "sessionStore",
-  () =>
-    new RedisSessionStore({
-      redis,
-      keys: sessionKeys,
-      lifetime: config.session,
-      issuer,
-    }),
-);
 
 /** The app's one Auth0 client. */
 export const auth0 = processSingleton(

@@ -1,5 +1,5 @@
 import pino from "pino";
-import { getConfig } from "./env";
+import { getConfig } from "./config";
 import { processSingleton } from "./process-singleton";
 
 /**

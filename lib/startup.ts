@@ -1,4 +1,5 @@
-import { ConfigError, getConfig } from "./env";
+import { getConfig } from "./config";
+import { ConfigError } from "./errors";
 
 /**
  * Runs once when the server process starts: a bad configuration stops it here, with
@@ -15,7 +16,7 @@ export async function checkStartup(): Promise<void> {
     throw error;
   }
   const { log } = await import("./log");
-  const { redis } = await import("./redis");
+  const { redis } = await import("./redis/client");
   // Connect now, not on the first request; a failure here is logged by the client's
   // error handler and retried, and requests meanwhile get a 503.
   redis.connect().catch(() => {});

@@ -1,8 +1,8 @@
 import type { GetServerSideProps } from "next";
 import type { User } from "@auth0/nextjs-auth0/types";
 import { UserCard } from "../components/UserCard";
-import { loadDashboard, type SessionSummary } from "../lib/dashboard";
-import { failClosedPage } from "../lib/fail-closed";
+import { loadDashboard, type SessionSummary } from "../lib/dashboard/session-summary";
+import { failClosedPage } from "../lib/http/fail-closed";
 
 interface Props {
   user: User;

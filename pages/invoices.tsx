@@ -1,8 +1,8 @@
 import type { GetServerSideProps } from "next";
 import { InvoiceTable } from "../components/InvoiceTable";
 import { LiveInvoices } from "../components/LiveInvoices";
-import { failClosedPage } from "../lib/fail-closed";
-import { loadUserInvoices, type Invoice } from "../lib/invoices";
+import { failClosedPage } from "../lib/http/fail-closed";
+import { loadUserInvoices, type Invoice } from "../lib/invoices/user-invoices";
 
 type Props =
   | { state: "ok"; invoices: Invoice[]; tokenExpiresAt: string }

@@ -1,7 +1,7 @@
 import type { User } from "@auth0/nextjs-auth0/types";
 import { auth0 } from "../lib/auth0";
 import { UserCard } from "../components/UserCard";
-import { failClosedPage } from "../lib/fail-closed";
+import { failClosedPage } from "../lib/http/fail-closed";
 
 export default function Profile({ user }: { user: User }) {
   return (

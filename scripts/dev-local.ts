@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   };
   // An https domain is a real tenant: then there is no local provider to start.
   if (domain.protocol === "http:") {
-    run("provider", process.execPath, [require.resolve("tsx/cli"), "idp/server.ts"], {
+    run("provider", process.execPath, [require.resolve("tsx/cli"), "dev/idp/server.ts"], {
       IDP_PORT: domain.port || "4000",
       IDP_CLIENT_ID: env.AUTH0_CLIENT_ID!,
       IDP_CLIENT_SECRET: env.AUTH0_CLIENT_SECRET!,
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     run(
       "invoices API",
       process.execPath,
-      [require.resolve("tsx/cli"), "invoices-api/server.ts"],
+      [require.resolve("tsx/cli"), "dev/invoices-api/server.ts"],
       {
         INVOICES_API_PORT: apiPort,
       },

@@ -107,7 +107,7 @@ describe("back-channel logout across two app instances sharing one Redis", () =>
   it("`idp:logout --sub bob` ends bob's session and reports the app's answer", async () => {
     const result = spawnSync(
       process.execPath,
-      [require.resolve("tsx/cli"), "idp/logout-cli.ts", "--sub", "bob"],
+      [require.resolve("tsx/cli"), "dev/idp/logout-cli.ts", "--sub", "bob"],
       {
         cwd: projectRoot,
         env: { ...baseEnv(), IDP_ISSUER: `${stack.idpUrl}/` },

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Redis } from "ioredis";
 import { eventually } from "../support/eventually";
-import { freePort } from "../support/free-port";
+import { freePort } from "../../dev/harness/free-port";
 import { HttpAgent, parseSetCookie, submitProviderLogin } from "../support/http-agent";
 import { isProviderLoginPage, signInAtProvider, testUsers } from "../support/login";
 import { startE2eEnv, type E2eEnv } from "../support/e2e-env";

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { freePort } from "../support/free-port";
+import { freePort } from "../../dev/harness/free-port";
 import { HttpAgent, parseSetCookie, submitProviderLogin } from "../support/http-agent";
 import { testUsers } from "../support/login";
 import { startProcess, waitForHttp, type RunningProcess } from "../support/processes";
@@ -40,7 +40,7 @@ beforeAll(async () => {
   idp = startProcess(
     "idp-https",
     process.execPath,
-    [require.resolve("tsx/cli"), "idp/server.ts"],
+    [require.resolve("tsx/cli"), "dev/idp/server.ts"],
     {
       ...baseEnv(),
       IDP_PORT: String(idpPort),

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "../support/browser";
-import { freePort } from "../support/free-port";
+import { freePort } from "../../dev/harness/free-port";
 import { signInAtProvider, testUsers } from "../support/login";
-import { startPrivateServer, type ProvidedRedis } from "../support/redis-provider";
+import { startPrivateServer, type ProvidedRedis } from "../../dev/harness/redis-provider";
 import { startStack, type Stack } from "../support/stack";
 
 jest.setTimeout(120_000);

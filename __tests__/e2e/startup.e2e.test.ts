@@ -1,4 +1,4 @@
-import { freePort } from "../support/free-port";
+import { freePort } from "../../dev/harness/free-port";
 import { startProcess, waitForHttp } from "../support/processes";
 import { appSecret, baseEnv, startApp } from "../support/stack";
 

@@ -10,13 +10,13 @@ import {
 import {
   backchannelLogoutDeps,
   handleBackchannelLogout,
-} from "../../lib/backchannel-logout";
-import { backchannelLogoutEvent } from "../../lib/logout-token";
-import { providerSigningKeys } from "../../lib/provider-keys";
-import { sessionKeysFor } from "../../lib/session-keys";
-import { RedisSessionStore } from "../../lib/session-store";
-import { freePort } from "../support/free-port";
-import { makeSession } from "../support/session-fixtures";
+} from "../../lib/backchannel-logout/handler";
+import { backchannelLogoutEvent } from "../../lib/backchannel-logout/logout-token";
+import { providerSigningKeys } from "../../lib/provider/signing-keys";
+import { sessionKeysFor } from "../../lib/session/keys";
+import { RedisSessionStore } from "../../lib/session/store";
+import { freePort } from "../../dev/harness/free-port";
+import { makeSession } from "../../dev/harness/session-fixtures";
 import { createTestSigningKeys } from "../support/test-signing-keys";
 import { clearPrefix, connectTestRedis } from "../support/test-redis";
 

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
-import { sessionKeysFor } from "../../lib/session-keys";
-import { RedisSessionStore } from "../../lib/session-store";
-import { makeSession } from "../support/session-fixtures";
+import { sessionKeysFor } from "../../lib/session/keys";
+import { RedisSessionStore } from "../../lib/session/store";
+import { makeSession } from "../../dev/harness/session-fixtures";
 import { clearPrefix, connectTestRedis, keysUnder } from "../support/test-redis";
 
 const issuer = "https://tenant.example.com/";

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
-import { singleFlight, SingleFlightTimeoutError } from "../../lib/single-flight";
+import { SingleFlightTimeoutError } from "../../lib/errors";
+import { singleFlight } from "../../lib/tokens/single-flight";
 import { clearPrefix, connectTestRedis } from "../support/test-redis";
 
 let redis: Redis;

@@ -1,4 +1,4 @@
-import { provideRedis } from "./redis-provider";
+import { provideRedis } from "../../dev/harness/redis-provider";
 
 // One Redis for the whole run; every test file works under its own key prefix.
 export default async function globalSetup(): Promise<void> {

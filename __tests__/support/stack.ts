@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { freePort } from "./free-port";
+import { freePort } from "../../dev/harness/free-port";
 import { projectRoot, startProcess, waitForHttp, type RunningProcess } from "./processes";
 
 export const clientId = "e2e-client";
@@ -84,7 +84,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     : undefined;
   const appUrls = appPorts.map((port) => `http://localhost:${port}`);
 
-  const idp = startProcess("idp", process.execPath, [tsxCli, "idp/server.ts"], {
+  const idp = startProcess("idp", process.execPath, [tsxCli, "dev/idp/server.ts"], {
     ...baseEnv(),
     IDP_PORT: String(idpPort),
     IDP_HOST: "127.0.0.1",
@@ -99,13 +99,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...options.idpEnv,
   });
   const invoicesApi = invoicesApiPort
-    ? startProcess("invoices-api", process.execPath, [tsxCli, "invoices-api/server.ts"], {
-        ...baseEnv(),
-        AUTH0_DOMAIN: idpUrl,
-        AUTH0_AUDIENCE: audience,
-        INVOICES_API_PORT: String(invoicesApiPort),
-        INVOICES_API_HOST: "127.0.0.1",
-      })
+    ? startProcess(
+        "invoices-api",
+        process.execPath,
+        [tsxCli, "dev/invoices-api/server.ts"],
+        {
+          ...baseEnv(),
+          AUTH0_DOMAIN: idpUrl,
+          AUTH0_AUDIENCE: audience,
+          INVOICES_API_PORT: String(invoicesApiPort),
+          INVOICES_API_HOST: "127.0.0.1",
+        },
+      )
     : undefined;
   const apps = appPorts.map((port, i) =>
     startApp(`app-${i + 1}`, {

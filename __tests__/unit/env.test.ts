@@ -1,4 +1,5 @@
-import { ConfigError, DEFAULT_SCOPE, parseConfig } from "../../lib/env";
+import { DEFAULT_SCOPE, parseConfig } from "../../lib/config";
+import { ConfigError } from "../../lib/errors";
 
 const valid = {
   AUTH0_DOMAIN: "my-tenant.eu.auth0.com",

@@ -1,5 +1,5 @@
-import { issuerForDomain } from "../../lib/issuer";
-import { sessionKeysFor } from "../../lib/session-keys";
+import { issuerForDomain } from "../../lib/provider/issuer";
+import { sessionKeysFor } from "../../lib/session/keys";
 
 describe("session keys", () => {
   const keys = sessionKeysFor("app:");

@@ -1,4 +1,4 @@
-import { sessionExpiresAt, sessionSecondsLeft } from "../../lib/session-lifetime";
+import { sessionExpiresAt, sessionSecondsLeft } from "../../lib/session/lifetime";
 
 const createdAt = 1_700_000_000;
 const rolling = { rolling: true, absoluteDuration: 3 * 86400, inactivityDuration: 86400 };

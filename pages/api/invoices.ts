@@ -1,5 +1,5 @@
-import { loadUserInvoices } from "../../lib/invoices";
-import { protectedGetRoute } from "../../lib/protected-api-route";
+import { loadUserInvoices } from "../../lib/invoices/user-invoices";
+import { protectedGetRoute } from "../../lib/http/protected-api-route";
 
 const statusFor = { login_required: 401, unavailable: 503, upstream_error: 502 } as const;
 const errorFor = {

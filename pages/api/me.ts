@@ -1,5 +1,5 @@
 import { auth0 } from "../../lib/auth0";
-import { protectedGetRoute } from "../../lib/protected-api-route";
+import { protectedGetRoute } from "../../lib/http/protected-api-route";
 
 export default protectedGetRoute(async (req, res) => {
   const session = await auth0.getSession(req);

@@ -1,7 +1,7 @@
 import type { NextApiRequest, NextApiResponse } from "next";
-import { isProviderUp } from "../../lib/auth0";
-import { checkReadiness } from "../../lib/readiness";
-import { redis } from "../../lib/redis";
+import { isProviderUp } from "../../lib/provider";
+import { checkReadiness } from "../../lib/health/readiness";
+import { redis } from "../../lib/redis/client";
 
 /** Readiness: Redis answers and the provider's discovery document loads. */
 export default async function ready(_req: NextApiRequest, res: NextApiResponse) {

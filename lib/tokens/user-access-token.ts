@@ -1,12 +1,22 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextApiRequest } from "next";
-import { auth0, sessionKeys } from "./auth0";
-import { isSessionStoreUnavailable } from "./errors";
-import { log } from "./log";
-import { redis } from "./redis";
-import { epochSeconds } from "./session-lifetime";
-import { singleFlight, SingleFlightTimeoutError } from "./single-flight";
+import { auth0 } from "../auth0";
+import { sessionKeys } from "../session";
+import {
+  AccessTokenError,
+  AccessTokenErrorCode,
+  OAuth2Error,
+} from "@auth0/nextjs-auth0/errors";
+import {
+  findCause,
+  isSessionStoreUnavailable,
+  SingleFlightTimeoutError,
+} from "../errors";
+import { log } from "../log";
+import { redis } from "../redis/client";
+import { epochSeconds } from "../session/lifetime";
+import { singleFlight } from "./single-flight";
 
 /** A token this close to expiry is refreshed rather than sent to the API. */
 const expiryMarginSeconds = 5;
@@ -75,27 +85,34 @@ async function fromSdk(
   }
 }
 
-/** Codes of the SDK and the provider that mean "only a new login helps". */
-const loginRequiredCodes = new Set([
-  "missing_session",
-  "missing_refresh_token",
-  "session_expired",
-  "invalid_grant",
+/** The SDK's access-token codes that mean "only a new login helps". */
+const loginRequiredCodes: ReadonlySet<string> = new Set([
+  AccessTokenErrorCode.MISSING_SESSION,
+  AccessTokenErrorCode.MISSING_REFRESH_TOKEN,
+  AccessTokenErrorCode.SESSION_EXPIRED,
 ]);
 
+/**
+ * Sorts a failed `getAccessToken` by the SDK's error classes and codes: a refresh the
+ * provider refused (`invalid_grant`, an OAuth2Error under the SDK's error) or a session
+ * that can no longer refresh means a new login; anything else is the provider being
+ * unreachable, and the caller may retry.
+ */
 function classifyTokenError(error: unknown, sub: string): AccessTokenResult {
   if (isSessionStoreUnavailable(error)) throw error;
-  const code = (error as { code?: unknown }).code;
-  const causeCode = (error as { cause?: { code?: unknown } }).cause?.code;
-  if (loginRequiredCodes.has(String(code)) || loginRequiredCodes.has(String(causeCode))) {
+  const tokenError = findCause(error, AccessTokenError);
+  const providerError = findCause(error, OAuth2Error);
+  const code = tokenError?.code;
+  const cause = providerError?.code;
+  if ((code && loginRequiredCodes.has(code)) || cause === "invalid_grant") {
     log.warn(
-      { event: "refresh_failed", sub, code, cause: causeCode },
+      { event: "refresh_failed", sub, code, cause },
       "refresh failed: login required",
     );
     return { ok: false, reason: "login_required" };
   }
   log.error(
-    { event: "refresh_failed", sub, code, cause: causeCode },
+    { event: "refresh_failed", sub, code, cause },
     "refresh failed: provider unavailable",
   );
   return { ok: false, reason: "unavailable" };

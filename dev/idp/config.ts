@@ -1,4 +1,6 @@
 import path from "node:path";
+import { ConfigError } from "../../lib/shared.js";
+export { ConfigError };
 
 /** Settings of the local provider, read from `IDP_*` environment variables. */
 export interface IdpConfig {
@@ -19,11 +21,6 @@ export interface IdpConfig {
   keyFile: string;
 }
 
-/** A bad environment variable; `message` is one line naming it. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
-
 type Env = Record<string, string | undefined>;
 
 function read(env: Env, name: string): string | undefined {
@@ -40,7 +37,7 @@ function positiveInteger(env: Env, name: string, fallback: number, max?: number)
       max === undefined
         ? "a positive integer (seconds)"
         : `an integer between 1 and ${max}`;
-    throw new ConfigError(`${name} must be ${expected}, got ${JSON.stringify(raw)}`);
+    throw ConfigError.of(name, `must be ${expected}, got ${JSON.stringify(raw)}`);
   }
   return value;
 }
@@ -48,7 +45,7 @@ function positiveInteger(env: Env, name: string, fallback: number, max?: number)
 function httpUrl(name: string, raw: string): URL {
   const url = URL.parse(raw);
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw new ConfigError(`${name} must be an http(s) URL, got ${JSON.stringify(raw)}`);
+    throw ConfigError.of(name, `must be an http(s) URL, got ${JSON.stringify(raw)}`);
   }
   return url;
 }
@@ -56,8 +53,9 @@ function httpUrl(name: string, raw: string): URL {
 function originOnly(name: string, raw: string): string {
   const url = httpUrl(name, raw);
   if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) {
-    throw new ConfigError(
-      `${name} must be an origin without a path (scheme://host:port), got ${JSON.stringify(raw)}`,
+    throw ConfigError.of(
+      name,
+      `must be an origin without a path (scheme://host:port), got ${JSON.stringify(raw)}`,
     );
   }
   return url.origin;
@@ -79,7 +77,7 @@ function parseAppOrigins(env: Env): string[] {
     .filter(Boolean)
     .map((part) => originOnly(name, part));
   if (origins.length === 0)
-    throw new ConfigError(`${name} must list at least one app origin`);
+    throw ConfigError.of(name, `must list at least one app origin`);
   return [...new Set(origins)];
 }
 
@@ -89,8 +87,9 @@ function parseAudience(env: Env): string {
   // oidc-provider only accepts resource indicators that are absolute URIs without a fragment.
   const url = URL.parse(raw);
   if (!url || url.hash || raw.includes("#")) {
-    throw new ConfigError(
-      `${name} must be an absolute URI without a fragment, got ${JSON.stringify(raw)}`,
+    throw ConfigError.of(
+      name,
+      `must be an absolute URI without a fragment, got ${JSON.stringify(raw)}`,
     );
   }
   return raw;
@@ -102,8 +101,9 @@ function parseScopes(env: Env): string[] {
   const scopes = raw.split(/[\s,]+/).filter(Boolean);
   const invalid = scopes.find((scope) => !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope));
   if (invalid !== undefined || scopes.length === 0) {
-    throw new ConfigError(
-      `${name} must be a space-separated list of scope tokens, got ${JSON.stringify(raw)}`,
+    throw ConfigError.of(
+      name,
+      `must be a space-separated list of scope tokens, got ${JSON.stringify(raw)}`,
     );
   }
   return [...new Set(scopes)];
@@ -111,7 +111,7 @@ function parseScopes(env: Env): string[] {
 
 function nonEmpty(env: Env, name: string, fallback: string): string {
   const value = read(env, name) ?? fallback;
-  if (/\s/.test(value)) throw new ConfigError(`${name} must not contain whitespace`);
+  if (/\s/.test(value)) throw ConfigError.of(name, `must not contain whitespace`);
   return value;
 }
 
@@ -137,7 +137,10 @@ export function loadConfig(
     accessTokenTtl: positiveInteger(env, "IDP_ACCESS_TOKEN_TTL", 3600),
     refreshTokenTtl: positiveInteger(env, "IDP_REFRESH_TOKEN_TTL", 86400 * 14),
     sessionTtl: positiveInteger(env, "IDP_SESSION_TTL", 86400),
-    keyFile: path.resolve(cwd, read(env, "IDP_KEY_FILE") ?? "idp/.data/signing-key.json"),
+    keyFile: path.resolve(
+      cwd,
+      read(env, "IDP_KEY_FILE") ?? "dev/idp/.data/signing-key.json",
+    ),
   };
 }
 

@@ -3,22 +3,21 @@ import type {
   SessionData,
   SessionDataStore,
 } from "@auth0/nextjs-auth0/types";
-import type { Redis } from "ioredis";
-import type { SessionLifetime } from "./env";
-import { SessionStoreUnavailableError } from "./errors";
-import { epochSeconds, sessionSecondsLeft } from "./session-lifetime";
-import type { RedisScript } from "./redis-script";
-import type { SessionKeys } from "./session-keys";
+import type { SessionLifetime } from "../config";
+import { SessionStoreUnavailableError } from "../errors";
+import { epochSeconds, sessionSecondsLeft } from "./lifetime";
+import { runLuaCommand, type LuaCommand, type RedisClient } from "../redis/lua-command";
+import type { SessionKeys } from "./keys";
 import {
   createSessionScript,
   deleteSessionScript,
   endSessionsBySidScript,
   endSessionsBySubScript,
   updateSessionScript,
-} from "./session-scripts";
+} from "./commands";
 
 export interface RedisSessionStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: SessionKeys;
   lifetime: SessionLifetime;
   /** The issuer this app's sessions come from, with its trailing slash (Auth0's form). */
@@ -38,7 +37,7 @@ export interface LogoutOutcome {
  * bring back a session a logout has ended.
  */
 export class RedisSessionStore implements SessionDataStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly keys: SessionKeys;
   private readonly lifetime: SessionLifetime;
   private readonly issuer: string;
@@ -148,11 +147,11 @@ export class RedisSessionStore implements SessionDataStore {
   }
 
   private runScript(
-    script: RedisScript,
+    script: LuaCommand,
     keys: readonly string[],
     args: ReadonlyArray<string | number>,
   ): Promise<unknown> {
-    return this.reach(() => script.run(this.redis, keys, args));
+    return this.reach(() => runLuaCommand(this.redis, script, keys, args));
   }
 
   /** Runs a Redis call; a failure of Redis itself becomes SessionStoreUnavailableError. */

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { LogoutClaims } from "./logout-token";
 import { clockSkewSeconds } from "./logout-token";
-import type { SessionKeys } from "./session-keys";
+import type { SessionKeys } from "../session/keys";
 
 /**
  * Records a logout token's `jti` in Redis, shared by every app instance, for as long as

@@ -1,3 +1,7 @@
+import { ConfigError } from "../../lib/shared";
+
+export { ConfigError };
+
 /** Settings of the invoices API, read from the environment. */
 export interface InvoicesApiConfig {
   port: number;
@@ -7,11 +11,6 @@ export interface InvoicesApiConfig {
   issuer: string;
   /** The `aud` required: the Auth0 API's identifier. */
   audience: string;
-}
-
-/** A bad environment variable; `message` is one line naming it. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
 }
 
 type Env = Record<string, string | undefined>;
@@ -27,8 +26,9 @@ function parsePort(env: Env): number {
   if (raw === undefined) return 5000;
   const value = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
   if (!(value >= 1 && value <= 65535)) {
-    throw new ConfigError(
-      `${name} must be an integer between 1 and 65535, got ${JSON.stringify(raw)}`,
+    throw ConfigError.of(
+      name,
+      `must be an integer between 1 and 65535, got ${JSON.stringify(raw)}`,
     );
   }
   return value;
@@ -38,8 +38,9 @@ function parseHost(env: Env): string | undefined {
   const name = "INVOICES_API_HOST";
   const raw = read(env, name);
   if (raw !== undefined && /[\s/]/.test(raw)) {
-    throw new ConfigError(
-      `${name} must be a host name or IP address, got ${JSON.stringify(raw)}`,
+    throw ConfigError.of(
+      name,
+      `must be a host name or IP address, got ${JSON.stringify(raw)}`,
     );
   }
   return raw;
@@ -67,14 +68,16 @@ function parseIssuer(env: Env): string {
   const name = "AUTH0_DOMAIN";
   const raw = read(env, name);
   if (raw === undefined) {
-    throw new ConfigError(
-      `${name} is required: your tenant's domain (e.g. my-tenant.eu.auth0.com) or http://localhost:4000 for the local provider`,
+    throw ConfigError.of(
+      name,
+      `is required: your tenant's domain (e.g. my-tenant.eu.auth0.com) or http://localhost:4000 for the local provider`,
     );
   }
   const issuer = issuerForDomain(raw);
   if (issuer === undefined) {
-    throw new ConfigError(
-      `${name} must be a domain such as my-tenant.eu.auth0.com or an origin URL such as http://localhost:4000 (no path, query or fragment), got ${JSON.stringify(raw)}`,
+    throw ConfigError.of(
+      name,
+      `must be a domain such as my-tenant.eu.auth0.com or an origin URL such as http://localhost:4000 (no path, query or fragment), got ${JSON.stringify(raw)}`,
     );
   }
   return issuer;
@@ -84,8 +87,9 @@ function parseAudience(env: Env): string {
   const name = "AUTH0_AUDIENCE";
   const raw = read(env, name) ?? "urn:invoices-api";
   if (/\s/.test(raw)) {
-    throw new ConfigError(
-      `${name} must be the API identifier without whitespace, got ${JSON.stringify(raw)}`,
+    throw ConfigError.of(
+      name,
+      `must be the API identifier without whitespace, got ${JSON.stringify(raw)}`,
     );
   }
   return raw;

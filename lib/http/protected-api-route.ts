@@ -1,6 +1,6 @@
 import type { NextApiHandler } from "next";
-import { auth0 } from "./auth0";
-import { allowMethods } from "./api-methods";
+import { auth0 } from "../auth0";
+import { allowMethods } from "./allow-methods";
 import { failClosedApi } from "./fail-closed";
 
 /**

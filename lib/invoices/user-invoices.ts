@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextApiRequest } from "next";
-import { getConfig } from "./env";
-import { log } from "./log";
-import { getUserAccessToken } from "./user-access-token";
+import { getConfig } from "../config";
+import { log } from "../log";
+import { getUserAccessToken } from "../tokens/user-access-token";
 
 /** An invoice as the invoices API returns it. */
 export interface Invoice {

@@ -1,10 +1,11 @@
-import { issuer, sessionKeys, sessionStore } from "./auth0";
-import { backchannelLogoutDeps, handleBackchannelLogout } from "./backchannel-logout";
-import { getConfig } from "./env";
-import { log } from "./log";
-import { processSingleton } from "./process-singleton";
-import { providerSigningKeys } from "./provider-keys";
-import { redis } from "./redis";
+import { issuer } from "../provider";
+import { sessionKeys, sessionStore } from "../session";
+import { backchannelLogoutDeps, handleBackchannelLogout } from "./handler";
+import { getConfig } from "../config";
+import { log } from "../log";
+import { processSingleton } from "../process-singleton";
+import { providerSigningKeys } from "../provider/signing-keys";
+import { redis } from "../redis/client";
 
 const deps = processSingleton("backchannelLogoutDeps", () =>
   backchannelLogoutDeps({

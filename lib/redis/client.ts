@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
-import { getConfig } from "./env";
-import { log } from "./log";
-import { processSingleton } from "./process-singleton";
+import { getConfig } from "../config";
+import { log } from "../log";
+import { processSingleton } from "../process-singleton";
 
 const connectTimeoutMs = 2_000;
 const commandTimeoutMs = 2_000;

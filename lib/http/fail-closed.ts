@@ -1,6 +1,6 @@
 import type { GetServerSideProps, GetServerSidePropsContext, NextApiHandler } from "next";
-import { isSessionStoreUnavailable } from "./errors";
-import { log } from "./log";
+import { isSessionStoreUnavailable } from "../errors";
+import { log } from "../log";
 
 /** Props of a page rendered while sessions cannot be read (see `_app`). */
 export interface UnavailableProps {

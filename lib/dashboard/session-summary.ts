@@ -1,9 +1,9 @@
 import type { IncomingMessage } from "node:http";
 import type { User } from "@auth0/nextjs-auth0/types";
 import type { NextApiRequest } from "next";
-import { auth0 } from "./auth0";
-import { getConfig } from "./env";
-import { sessionExpiresAt } from "./session-lifetime";
+import { auth0 } from "../auth0";
+import { getConfig } from "../config";
+import { sessionExpiresAt } from "../session/lifetime";
 
 /** What the dashboard shows of a session: never a token. */
 export interface SessionSummary {

@@ -1,8 +1,8 @@
 import type { SessionData } from "@auth0/nextjs-auth0/types";
 import type { SdkError } from "@auth0/nextjs-auth0/errors";
 import { NextResponse } from "next/server";
-import { errorPageResponse } from "./error-page";
-import { safeReturnTo } from "./return-to";
+import { errorPageResponse } from "../http/error-page";
+import { safeReturnTo } from "../http/return-to";
 
 interface CallbackContext {
   returnTo?: string;

@@ -1,12 +1,13 @@
 import { NextRequest, NextResponse } from "next/server";
-import { auth0, isProviderUp } from "./auth0";
-import { backchannelLogout, isBackchannelLogout } from "./backchannel-route";
+import { auth0 } from "../auth0";
+import { isProviderUp } from "../provider";
+import { backchannelLogout, isBackchannelLogout } from "../backchannel-logout/route";
 import { isCrossSiteRequest } from "./cross-site";
-import { getConfig } from "./env";
+import { getConfig } from "../config";
 import { errorPageResponse, signInUnavailablePage } from "./error-page";
-import { isSessionStoreUnavailable } from "./errors";
-import { log } from "./log";
-import { isRedisReady } from "./redis";
+import { isSessionStoreUnavailable } from "../errors";
+import { log } from "../log";
+import { isRedisReady } from "../redis/client";
 import { safeReturnTo } from "./return-to";
 import { securityHeaders } from "./security-headers";
 

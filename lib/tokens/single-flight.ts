@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
-import { RedisScript } from "./redis-script";
+import { SessionStoreUnavailableError, SingleFlightTimeoutError } from "../errors";
+import { luaCommand, runLuaCommand, type RedisClient } from "../redis/lua-command";
 
 /** Timings of the cross-instance lock; see README "Calling an API". */
 export interface SingleFlightTimings {
@@ -19,18 +19,14 @@ export const defaultSingleFlightTimings: SingleFlightTimings = {
 };
 
 /** Deletes the lock only if it is still ours: an expired lock may belong to another. */
-const releaseScript = new RedisScript(`
+const releaseLock = luaCommand(
+  "releaseRefreshLock",
+  1,
+  `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
-`);
-
-export class SingleFlightTimeoutError extends Error {
-  readonly code = "single_flight_timeout";
-  constructor() {
-    super("waited too long for another instance to finish");
-    this.name = "SingleFlightTimeoutError";
-  }
-}
+`,
+);
 
 /**
  * Runs `work` on at most one caller at a time across every instance sharing Redis, for
@@ -39,7 +35,7 @@ export class SingleFlightTimeoutError extends Error {
  * expires after `lockTtlMs`, and the next caller takes over.
  */
 export async function singleFlight<T>(options: {
-  redis: Redis;
+  redis: RedisClient;
   lockKey: string;
   isDone: () => Promise<boolean>;
   work: () => Promise<T>;
@@ -52,16 +48,29 @@ export async function singleFlight<T>(options: {
   for (;;) {
     if (await isDone()) return reuse();
     const owner = randomBytes(16).toString("hex");
-    const acquired = await redis.set(lockKey, owner, "PX", timings.lockTtlMs, "NX");
-    if (acquired === "OK") {
+    if (await takeLock(redis, lockKey, owner, timings.lockTtlMs)) {
       try {
         // Another holder may have finished between the look and the lock.
         return (await isDone()) ? await reuse() : await work();
       } finally {
-        await releaseScript.run(redis, [lockKey], [owner]).catch(() => {});
+        await runLuaCommand(redis, releaseLock, [lockKey], [owner]).catch(() => {});
       }
     }
     if (Date.now() >= deadline) throw new SingleFlightTimeoutError();
     await new Promise((resolve) => setTimeout(resolve, timings.pollMs));
+  }
+}
+
+/** `SET NX PX`; a Redis that cannot answer is a store outage (503), not a bug (500). */
+async function takeLock(
+  redis: RedisClient,
+  lockKey: string,
+  owner: string,
+  ttlMs: number,
+): Promise<boolean> {
+  try {
+    return (await redis.set(lockKey, owner, "PX", ttlMs, "NX")) === "OK";
+  } catch (error) {
+    throw new SessionStoreUnavailableError(error);
   }
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ConfigError } from "./errors";
 
 /** The scope asked for when `AUTH0_SCOPE` is unset: a refresh token comes with it. */
 export const DEFAULT_SCOPE = "openid profile email offline_access";
@@ -145,20 +146,6 @@ export interface SessionLifetime {
   absoluteDuration: number;
   /** @default 86400 (1 day) */
   inactivityDuration: number;
-}
-
-/** Thrown when the environment does not describe a working app; lists every bad variable. */
-export class ConfigError extends Error {
-  readonly code = "invalid_config";
-  constructor(readonly problems: ReadonlyArray<{ variable: string; message: string }>) {
-    super(
-      [
-        "Invalid configuration: fix these environment variables (see .env.example):",
-        ...problems.map(({ variable, message }) => `  - ${variable} ${message}`),
-      ].join("\n"),
-    );
-    this.name = "ConfigError";
-  }
 }
 
 /**

@@ -12,7 +12,7 @@ import type { JWTVerifyGetKey } from "jose";
 import { bearerChallenge, readBearer } from "./bearer";
 import { ConfigError, type InvoicesApiConfig, loadConfig } from "./config";
 import { invoicesFor } from "./invoices";
-import { providerSigningKeys } from "../lib/provider-keys";
+import { providerSigningKeys } from "../../lib/shared";
 import { verifyAccessToken } from "./verify-access-token";
 
 export const REQUIRED_SCOPE = "read:invoices";

@@ -1,14 +1,14 @@
 import type { JWTVerifyGetKey } from "jose";
 import type { Redis } from "ioredis";
-import { forgetLogoutTokenUse, recordLogoutTokenUse } from "./logout-replay";
+import { forgetLogoutTokenUse, recordLogoutTokenUse } from "./replay";
 import {
   verifyLogoutToken,
   type LogoutClaims,
   type LogoutTokenResult,
 } from "./logout-token";
-import { epochSeconds } from "./session-lifetime";
-import type { SessionKeys } from "./session-keys";
-import type { LogoutOutcome, RedisSessionStore } from "./session-store";
+import { epochSeconds } from "../session/lifetime";
+import type { SessionKeys } from "../session/keys";
+import type { LogoutOutcome, RedisSessionStore } from "../session/store";
 
 /** What the handler needs; each piece is the real thing in the app and in tests. */
 export interface BackchannelLogoutDeps {

@@ -1,4 +1,4 @@
-import { RedisScript } from "./redis-script";
+import { luaCommand } from "../redis/lua-command";
 
 // The session hash keeps, beside `data`, the owner's `sub` and the index keys it is
 // listed in, so that deleting it can also unlist it without rebuilding any key here.
@@ -12,7 +12,10 @@ import { RedisScript } from "./redis-script";
  * ARGV: data, ttl seconds, sub, issued-at (epoch seconds), token set expires-at
  * Returns 1 when written, -1 when refused as ended.
  */
-export const createSessionScript = new RedisScript(`
+export const createSessionScript = luaCommand(
+  "createSession",
+  5,
+  `
 local sessionKey, sidIndex, subIndex, endedSid, subEndedAt = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local data, ttl, sub, issuedAt, tokenExpiresAt = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), ARGV[5]
 if endedSid ~= '' then
@@ -35,7 +38,8 @@ for _, index in ipairs({ sidIndex, subIndex }) do
   end
 end
 return 1
-`);
+`,
+);
 
 /**
  * Rewrites a session only if it still exists: a request that read the session before
@@ -45,7 +49,10 @@ return 1
  * KEYS: session   ARGV: data, ttl seconds, token set expires-at
  * Returns 1 when written, 2 when only the expiry moved (stale tokens), 0 when gone.
  */
-export const updateSessionScript = new RedisScript(`
+export const updateSessionScript = luaCommand(
+  "updateSession",
+  1,
+  `
 local sessionKey, data, ttl, tokenExpiresAt = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 if redis.call('EXISTS', sessionKey) == 0 then return 0 end
 local stored = tonumber(redis.call('HGET', sessionKey, 'tokenExpiresAt'))
@@ -60,19 +67,24 @@ for _, index in ipairs(redis.call('HMGET', sessionKey, 'sidIndex', 'subIndex')) 
   if index and index ~= '' and redis.call('TTL', index) < ttl then redis.call('EXPIRE', index, ttl) end
 end
 return written
-`);
+`,
+);
 
 /**
  * Deletes a session and unlists it from its indexes.
  * KEYS: session   Returns the number of sessions deleted (0 or 1).
  */
-export const deleteSessionScript = new RedisScript(`
+export const deleteSessionScript = luaCommand(
+  "deleteSession",
+  1,
+  `
 local sessionKey = KEYS[1]
 for _, index in ipairs(redis.call('HMGET', sessionKey, 'sidIndex', 'subIndex')) do
   if index and index ~= '' then redis.call('SREM', index, sessionKey) end
 end
 return redis.call('DEL', sessionKey)
-`);
+`,
+);
 
 /**
  * Ends the sessions bound to one (issuer, sid), only those of `sub` when given, and
@@ -80,7 +92,10 @@ return redis.call('DEL', sessionKey)
  * KEYS: sid index, ended-sid marker   ARGV: sub or '', marker ttl seconds
  * Returns the number of sessions ended.
  */
-export const endSessionsBySidScript = new RedisScript(`
+export const endSessionsBySidScript = luaCommand(
+  "endSessionsBySid",
+  2,
+  `
 local sidIndex, endedSid, sub, markerTtl = KEYS[1], KEYS[2], ARGV[1], ARGV[2]
 local ended = 0
 for _, sessionKey in ipairs(redis.call('SMEMBERS', sidIndex)) do
@@ -96,7 +111,8 @@ for _, sessionKey in ipairs(redis.call('SMEMBERS', sidIndex)) do
 end
 redis.call('SET', endedSid, sub == '' and '*' or sub, 'EX', markerTtl)
 return ended
-`);
+`,
+);
 
 /**
  * Ends every session of one (issuer, sub), and records the moment so that a session
@@ -104,7 +120,10 @@ return ended
  * KEYS: sub index, sub-ended-at marker   ARGV: now (epoch seconds), marker ttl seconds
  * Returns the number of sessions ended.
  */
-export const endSessionsBySubScript = new RedisScript(`
+export const endSessionsBySubScript = luaCommand(
+  "endSessionsBySub",
+  2,
+  `
 local subIndex, subEndedAt, now, markerTtl = KEYS[1], KEYS[2], tonumber(ARGV[1]), ARGV[2]
 local ended = 0
 for _, sessionKey in ipairs(redis.call('SMEMBERS', subIndex)) do
@@ -119,4 +138,5 @@ redis.call('DEL', subIndex)
 local previous = tonumber(redis.call('GET', subEndedAt))
 if not previous or previous < now then redis.call('SET', subEndedAt, now, 'EX', markerTtl) end
 return ended
-`);
+`,
+);

@@ -1,4 +1,4 @@
-import type { SessionLifetime } from "./env";
+import type { SessionLifetime } from "../config";
 
 /**
  * The moment (epoch seconds) a session stops being valid if it is written at `now`,

@@ -1,0 +1,23 @@
+import { getConfig } from "../config";
+import { processSingleton } from "../process-singleton";
+import { issuer } from "../provider";
+import { redis } from "../redis/client";
+import { sessionKeysFor } from "./keys";
+import { RedisSessionStore } from "./store";
+
+const config = getConfig();
+
+/** The builders of every Redis key the app writes. */
+export const sessionKeys = sessionKeysFor(config.redis.keyPrefix);
+
+/** The sessions of this app, in Redis. */
+export const sessionStore = processSingleton(
+  "sessionStore",
+  () =>
+    new RedisSessionStore({
+      redis,
+      keys: sessionKeys,
+      lifetime: config.session,
+      issuer,
+    }),
+);
