@@ -1,13 +1,21 @@
 import type { Invoice } from "../lib/invoices/user-invoices";
+import { RelativeTime } from "./RelativeTime";
 
 const money = (cents: number, currency: string) =>
   new Intl.NumberFormat("en", { style: "currency", currency }).format(cents / 100);
 
 export function InvoiceTable({
   invoices,
+  now = Date.now(),
   testId,
 }: {
   invoices: Invoice[];
+  /**
+   * The instant dates are told from, epoch milliseconds. Pass the server's when the
+   * table is rendered on the server, so that the browser's first render matches it.
+   * @default the time of rendering (for a table only ever rendered in the browser)
+   */
+  now?: number;
   testId: string;
 }) {
   return (
@@ -24,7 +32,9 @@ export function InvoiceTable({
         {invoices.map((invoice) => (
           <tr key={invoice.id}>
             <td>{invoice.number}</td>
-            <td>{invoice.issuedAt.slice(0, 10)}</td>
+            <td>
+              <RelativeTime dateTime={invoice.issuedAt} now={now} kind="date" />
+            </td>
             <td>{invoice.status}</td>
             <td>{money(invoice.amountCents, invoice.currency)}</td>
           </tr>

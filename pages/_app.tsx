@@ -17,6 +17,7 @@ export default function App({
       <Head>
         <title>Auth0 · Next.js · Redis sessions</title>
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <link rel="icon" href="/favicon.ico" sizes="any" />
       </Head>
       <Nav />
       <main className="main">

@@ -1,5 +1,6 @@
 import type { GetServerSideProps } from "next";
 import type { User } from "@auth0/nextjs-auth0/types";
+import { RelativeTime } from "../components/RelativeTime";
 import { UserCard } from "../components/UserCard";
 import { loadDashboard, type SessionSummary } from "../lib/dashboard/session-summary";
 import { failClosedPage } from "../lib/http/fail-closed";
@@ -19,9 +20,21 @@ export default function Dashboard({ user, session }: Props) {
         <h2>Your session</h2>
         <dl>
           <dt>Started</dt>
-          <dd data-testid="session-started">{session.startedAt}</dd>
+          <dd>
+            <RelativeTime
+              dateTime={session.startedAt}
+              now={session.readAt}
+              testId="session-started"
+            />
+          </dd>
           <dt>Ends at the latest</dt>
-          <dd data-testid="session-ends">{session.endsAt}</dd>
+          <dd>
+            <RelativeTime
+              dateTime={session.endsAt}
+              now={session.readAt}
+              testId="session-ends"
+            />
+          </dd>
           <dt>Refresh token</dt>
           <dd>{session.hasRefreshToken ? "held on the server" : "none"}</dd>
         </dl>

@@ -1,11 +1,19 @@
 import type { GetServerSideProps } from "next";
 import { InvoiceTable } from "../components/InvoiceTable";
+import { RelativeTime } from "../components/RelativeTime";
 import { LiveInvoices } from "../components/LiveInvoices";
 import { failClosedPage } from "../lib/http/fail-closed";
 import { loadUserInvoices, type Invoice } from "../lib/invoices/user-invoices";
 
 type Props =
-  | { state: "ok"; invoices: Invoice[]; tokenExpiresAt: string }
+  | {
+      state: "ok";
+      invoices: Invoice[];
+      /** ISO 8601. */
+      tokenExpiresAt: string;
+      /** When the page was rendered, epoch milliseconds. */
+      renderedAt: number;
+    }
   | { state: "unavailable" | "upstream_error" };
 
 export default function Invoices(props: Props) {
@@ -19,10 +27,18 @@ export default function Invoices(props: Props) {
       {props.state === "ok" ? (
         <section className="card">
           <h2>From the server</h2>
-          <InvoiceTable invoices={props.invoices} testId="server-invoices" />
+          <InvoiceTable
+            invoices={props.invoices}
+            now={props.renderedAt}
+            testId="server-invoices"
+          />
           <p className="muted">
             Access token valid until{" "}
-            <span data-testid="token-expires">{props.tokenExpiresAt}</span>
+            <RelativeTime
+              dateTime={props.tokenExpiresAt}
+              now={props.renderedAt}
+              testId="token-expires"
+            />
           </p>
         </section>
       ) : (
@@ -43,6 +59,7 @@ export const getServerSideProps = failClosedPage((async ({ req, res }) => {
         state: "ok",
         invoices: result.invoices,
         tokenExpiresAt: new Date(result.tokenExpiresAt * 1000).toISOString(),
+        renderedAt: Date.now(),
       },
     };
   }

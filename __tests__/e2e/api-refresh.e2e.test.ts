@@ -87,7 +87,7 @@ describe("calling the invoices API for the user", () => {
     expect(await page.getByTestId("server-invoices").locator("tbody tr").count()).toBe(3);
     await page.getByTestId("live-invoices").waitFor();
     expect(await page.getByTestId("live-invoices").locator("tbody tr").count()).toBe(3);
-    firstExpiry = (await page.getByTestId("token-expires").textContent())!;
+    firstExpiry = (await page.getByTestId("token-expires").getAttribute("datetime"))!;
   });
 
   it("never hands the access token to the browser", async () => {
@@ -107,7 +107,9 @@ describe("calling the invoices API for the user", () => {
     await waitUntilExpired();
     await page.reload();
     expect(await page.getByTestId("server-invoices").locator("tbody tr").count()).toBe(3);
-    const secondExpiry = (await page.getByTestId("token-expires").textContent())!;
+    const secondExpiry = (await page
+      .getByTestId("token-expires")
+      .getAttribute("datetime"))!;
     expect(Date.parse(secondExpiry)).toBeGreaterThan(Date.parse(firstExpiry));
     const { data: after } = await storedSession();
     expect(after.tokenSet.accessToken).not.toBe(before.tokenSet.accessToken);

@@ -88,9 +88,9 @@ describe("logging in and out in a real browser", () => {
     await expect(page.getByTestId("user-sub").textContent()).resolves.toBe(
       testUsers.alice.sub,
     );
-    expect(await page.getByTestId("session-started").textContent()).toMatch(
-      /^\d{4}-\d\d-\d\dT/,
-    );
+    const started = page.getByTestId("session-started");
+    expect(await started.getAttribute("datetime")).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(await started.textContent()).toMatch(/^(today|yesterday) at \d\d:\d\d$/);
   });
 
   it("shows alice on the client-side guarded page", async () => {

@@ -7,9 +7,13 @@ import { sessionExpiresAt } from "../session/lifetime";
 
 /** What the dashboard shows of a session: never a token. */
 export interface SessionSummary {
+  /** ISO 8601. */
   startedAt: string;
+  /** ISO 8601: the absolute or inactivity limit, whichever comes first. */
   endsAt: string;
   hasRefreshToken: boolean;
+  /** When the summary was read, epoch milliseconds: the "now" its times are told from. */
+  readAt: number;
 }
 
 export type DashboardResult =
@@ -22,7 +26,8 @@ export async function loadDashboard(
   const session = await auth0.getSession(req);
   if (!session) return { ok: false, reason: "no_session" };
   const { createdAt } = session.internal;
-  const now = Math.floor(Date.now() / 1000);
+  const readAt = Date.now();
+  const now = Math.floor(readAt / 1000);
   return {
     ok: true,
     user: session.user,
@@ -32,6 +37,7 @@ export async function loadDashboard(
         sessionExpiresAt(createdAt, now, getConfig().session) * 1000,
       ).toISOString(),
       hasRefreshToken: Boolean(session.tokenSet.refreshToken),
+      readAt,
     },
   };
 }

@@ -37,6 +37,7 @@ export function errorPageResponse(content: ErrorPageContent): NextResponse {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(content.title)}</title>
 <link rel="stylesheet" href="/error.css">
+<link rel="icon" href="/favicon.ico" sizes="any">
 </head>
 <body>
 <main class="error">
@@ -54,12 +55,47 @@ ${retry}
   });
 }
 
-/** The page for "the session store or the provider is down": sign-in cannot work now. */
-export function signInUnavailablePage(retryHref = "/"): NextResponse {
-  return errorPageResponse({
+/** What sign-in depends on that can be down: the OpenID provider, or our Redis. */
+export type UnavailableService = "provider" | "session_store";
+
+const unavailableMessages: Record<UnavailableService, string> = {
+  provider:
+    "The sign-in service cannot be reached right now. Please try again in a moment.",
+  session_store:
+    "Our session store is not answering, so we cannot check your session right now. Please try again in a moment.",
+};
+
+/**
+ * The 503 page for "sign-in cannot work now", naming what is down, with a link that
+ * tries again (`retryHref`, e.g. `/auth/login`).
+ */
+export function signInUnavailablePage(
+  down: UnavailableService,
+  retryHref = "/",
+): NextResponse {
+  const page = errorPageResponse({
     status: 503,
     title: "Sign-in is temporarily unavailable",
-    message: "We cannot check your session right now. Please try again in a moment.",
+    message: unavailableMessages[down],
     retryHref,
+  });
+  page.headers.set("Retry-After", "5");
+  return page;
+}
+
+/**
+ * The page after a logout while the provider cannot be reached: the session here is
+ * over, but the provider's may not be, and the user must know it. A 200: what this app
+ * was asked to do is done, and a link to the provider's dead logout page would help no
+ * one.
+ */
+export function signedOutLocallyPage(): NextResponse {
+  return errorPageResponse({
+    status: 200,
+    title: "You are signed out of this app",
+    message:
+      "The sign-in service could not be reached, so you may still be signed in there. Once it is back, you can sign out there too.",
+    retryHref: "/auth/logout",
+    retryLabel: "Sign out there too",
   });
 }
