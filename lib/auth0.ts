@@ -1,12 +1,16 @@
 import { Auth0Client } from "@auth0/nextjs-auth0/server";
 import { createOnCallback } from "./login/callback";
 import { getConfig } from "./config";
+import {
+  servedOverHttps,
+  sessionCookieName,
+  transactionCookiePrefix,
+} from "./http/cookie-names";
 import { log } from "./log";
 import { processSingleton } from "./process-singleton";
 import { sessionStore } from "./session";
 
 const config = getConfig();
-const https = config.auth0.appBaseUrl.startsWith("https://");
 
 /** The app's one Auth0 client. */
 export const auth0 = processSingleton(
@@ -23,19 +27,16 @@ export const auth0 = processSingleton(
         ...(config.auth0.audience ? { audience: config.auth0.audience } : {}),
       },
       session: {
-        rolling: config.session.rolling,
+        // The SDK's rolling rewrites the session and its cookie on every request. Off:
+        // the cookie lives for the absolute lifetime, and the store enforces inactivity
+        // with Redis' TTL, moved forward as it reads the session (at most once a minute).
+        rolling: false,
         absoluteDuration: config.session.absoluteDuration,
-        inactivityDuration: config.session.inactivityDuration,
-        // Under https the __Host- prefix pins the cookie to this host, path / and Secure.
-        cookie: {
-          name: https ? "__Host-session" : "__session",
-          secure: https,
-          sameSite: "lax",
-        },
+        cookie: { name: sessionCookieName, secure: servedOverHttps, sameSite: "lax" },
       },
       transactionCookie: {
-        prefix: https ? "__Host-txn_" : "__txn_",
-        secure: https,
+        prefix: transactionCookiePrefix,
+        secure: servedOverHttps,
         sameSite: "lax",
       },
       onCallback: createOnCallback(config.auth0.appBaseUrl, log),

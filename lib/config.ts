@@ -92,11 +92,32 @@ const envSchema = z.object({
     .optional()
     .transform((value) => value ?? "http://localhost:5000"),
   REDIS_URL: z
-    .string({ error: "is required, e.g. redis://127.0.0.1:6379" })
+    .string()
     .trim()
-    .refine((value) => /^rediss?:\/\/[^\s]+$/i.test(value) && URL.canParse(value), {
+    .optional()
+    .transform((value) => (value ? value : undefined))
+    .refine((value) => value === undefined || isRedisUrl(value), {
       error: "must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379",
     }),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) =>
+      value
+        ? value
+            .split(",")
+            .map((node) => node.trim())
+            .filter(Boolean)
+        : undefined,
+    )
+    .refine(
+      (nodes) => nodes === undefined || (nodes.length > 0 && nodes.every(isRedisUrl)),
+      {
+        error:
+          "must be comma-separated redis:// URLs of cluster nodes, e.g. redis://10.0.0.1:6379,redis://10.0.0.2:6379",
+      },
+    ),
   REDIS_KEY_PREFIX: z
     .string()
     .optional()
@@ -117,6 +138,11 @@ const envSchema = z.object({
 });
 
 /** The validated configuration of the app. */
+/** Where the sessions live: one Redis (or a Sentinel-fronted primary), or a Redis Cluster. */
+export type RedisTarget =
+  | { kind: "single"; url: string; keyPrefix: string }
+  | { kind: "cluster"; nodes: string[]; keyPrefix: string };
+
 export interface AppConfig {
   auth0: {
     /** As given: a bare domain, or an origin URL for a local provider. */
@@ -132,7 +158,7 @@ export interface AppConfig {
     enableAccessTokenEndpoint: boolean;
   };
   session: SessionLifetime;
-  redis: { url: string; keyPrefix: string };
+  redis: RedisTarget;
   /** The sample API the app calls for the user (invoices-api/). */
   invoicesApiUrl: string;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -156,13 +182,20 @@ export function parseConfig(
   env: Readonly<Record<string, string | undefined>>,
 ): AppConfig {
   const result = envSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => ({
-      variable: String(issue.path[0] ?? "environment"),
-      message: issue.message,
-    }));
-    throw new ConfigError(problems);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? "environment"),
+        message: issue.message,
+      }));
+  if (!env.REDIS_URL?.trim() && !env.REDIS_CLUSTER_NODES?.trim()) {
+    problems.push({
+      variable: "REDIS_URL",
+      message:
+        "is required, e.g. redis://127.0.0.1:6379 (or set REDIS_CLUSTER_NODES for a Redis Cluster)",
+    });
   }
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const e = result.data;
   return {
     auth0: {
@@ -181,7 +214,9 @@ export function parseConfig(
       absoluteDuration: e.AUTH0_SESSION_ABSOLUTE_DURATION,
       inactivityDuration: e.AUTH0_SESSION_INACTIVITY_DURATION,
     },
-    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    redis: e.REDIS_CLUSTER_NODES
+      ? { kind: "cluster", nodes: e.REDIS_CLUSTER_NODES, keyPrefix: e.REDIS_KEY_PREFIX }
+      : { kind: "single", url: e.REDIS_URL!, keyPrefix: e.REDIS_KEY_PREFIX },
     invoicesApiUrl: e.INVOICES_API_URL.replace(/\/$/, ""),
     logLevel: e.LOG_LEVEL,
   };
@@ -212,6 +247,10 @@ export function getConfig(): AppConfig {
       : process.env,
   );
   return cached;
+}
+
+function isRedisUrl(value: string): boolean {
+  return /^rediss?:\/\/[^\s]+$/i.test(value) && URL.canParse(value);
 }
 
 function isBareHostname(value: string): boolean {

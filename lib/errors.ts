@@ -1,9 +1,29 @@
+/** Where an app error carries its code, the same symbol in every bundle of the app. */
+const appErrorCode = Symbol.for("auth0-redis-sessions.errorCode");
+
 /**
  * Every error the app raises on purpose, each with a stable `code`. Callers branch on
  * `instanceof` (or `findCause` for one wrapped by a library), never on message text.
+ *
+ * Next bundles middleware, pages and API routes separately, so one error class can
+ * exist twice in a process: a store created by one bundle throws what another bundle
+ * catches. `instanceof` therefore compares the stable code, not the class object.
  */
 export abstract class AppError extends Error {
   abstract readonly code: string;
+  /** The code of every instance of a concrete subclass. */
+  static readonly code?: string;
+
+  get [appErrorCode](): string {
+    return this.code;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== "object" || value === null) return false;
+    const code = (value as { [appErrorCode]?: unknown })[appErrorCode];
+    if (typeof code !== "string") return false;
+    return this === AppError || code === this.code;
+  }
 }
 
 /** One variable of the environment that does not describe a working app. */
@@ -14,7 +34,8 @@ export interface ConfigProblem {
 
 /** The environment does not describe a working app; lists every bad variable. */
 export class ConfigError extends AppError {
-  readonly code = "invalid_config";
+  static override readonly code = "invalid_config";
+  readonly code = ConfigError.code;
   override readonly name = "ConfigError";
   constructor(readonly problems: readonly ConfigProblem[]) {
     super(
@@ -33,16 +54,34 @@ export class ConfigError extends AppError {
 
 /** Redis (or whatever keeps the sessions) could not be used: the answer is a 503. */
 export class SessionStoreUnavailableError extends AppError {
-  readonly code = "session_store_unavailable";
+  static override readonly code = "session_store_unavailable";
+  readonly code = SessionStoreUnavailableError.code;
   override readonly name = "SessionStoreUnavailableError";
   constructor(cause: unknown) {
     super("the session store is unavailable", { cause });
   }
 }
 
+/**
+ * A login whose ID token was issued at or before a back-channel logout of its user (or
+ * of its sid): the session is not kept, and the user is told to sign in again.
+ */
+export class LoginOvertakenError extends AppError {
+  static override readonly code = "login_overtaken_by_logout";
+  readonly code = LoginOvertakenError.code;
+  override readonly name = "LoginOvertakenError";
+  constructor(
+    readonly sub: string,
+    readonly reason: "user_logout" | "sid_logout",
+  ) {
+    super(`the sign-in was ended by a logout (${reason})`);
+  }
+}
+
 /** Another instance held the token-refresh lock for longer than a caller may wait. */
 export class SingleFlightTimeoutError extends AppError {
-  readonly code = "single_flight_timeout";
+  static override readonly code = "single_flight_timeout";
+  readonly code = SingleFlightTimeoutError.code;
   override readonly name = "SingleFlightTimeoutError";
   constructor() {
     super("waited too long for another instance to finish");

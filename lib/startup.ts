@@ -1,6 +1,9 @@
 import { getConfig } from "./config";
 import { ConfigError } from "./errors";
 
+/** How long start-up waits for the first Redis connection before serving anyway. */
+const startupConnectWaitMs = 3_000;
+
 /**
  * Runs once when the server process starts: a bad configuration stops it here, with
  * every wrong variable named, instead of failing on the first request.
@@ -17,9 +20,20 @@ export async function checkStartup(): Promise<void> {
   }
   const { log } = await import("./log");
   const { redis } = await import("./redis/client");
-  // Connect now, not on the first request; a failure here is logged by the client's
-  // error handler and retried, and requests meanwhile get a 503.
-  redis.connect().catch(() => {});
+  // Connect before the server takes requests (Next awaits this hook), so the first
+  // login is not a 503 while the connection is still being made. A Redis that is down
+  // does not hold the start-up for long: the client's error handler logs it, it keeps
+  // retrying, and requests meanwhile get a 503.
+  const connected = redis.connect().then(
+    () => true,
+    () => false,
+  );
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    connected,
+    new Promise((resolve) => (timer = setTimeout(resolve, startupConnectWaitMs))),
+  ]);
+  clearTimeout(timer);
   const { auth0 } = getConfig();
   if (auth0.allowInsecureRequests) {
     log.warn(

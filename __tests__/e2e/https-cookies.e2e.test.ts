@@ -87,24 +87,46 @@ afterAll(async () => {
   await redis.quit();
 });
 
+/** `Expires` is an HTTP date `seconds` after the answer's own `Date`, to the second. */
+function expectExpiresAfter(expires: string | true | undefined, seconds: number): void {
+  expect(typeof expires).toBe("string");
+  const sentAt = Date.parse(callbackHeaders.get("date")!);
+  expect(
+    Math.abs(Date.parse(expires as string) - (sentAt + seconds * 1000)),
+  ).toBeLessThanOrEqual(2_000);
+}
+
 describe("under https", () => {
-  it("names the session cookie __Host-session with exactly Path=/, Secure, HttpOnly, SameSite=Lax and no Domain", () => {
-    const session = callbackSetCookies
-      .map(parseSetCookie)
-      .find((c) => c.name === "__Host-session");
-    expect(session).toBeDefined();
-    const { expires: _expires, "max-age": maxAge, ...rest } = session!.attributes;
+  it("names the session cookie __Host-session with exactly Path=/, Secure, HttpOnly, SameSite=Lax, its lifetime and no Domain", () => {
+    const line = callbackSetCookies.find((c) => c.startsWith("__Host-session="));
+    expect(line).toBeDefined();
+    const { attributes } = parseSetCookie(line!);
+    const { expires, "max-age": maxAge, ...rest } = attributes;
     expect(rest).toEqual({ path: "/", secure: true, httponly: true, samesite: "lax" });
-    expect(Number(maxAge)).toBe(86400);
+    // The SDK's rolling is off: the cookie lives for the absolute lifetime (3 days), and
+    // Redis' TTL enforces inactivity.
+    expect(Number(maxAge)).toBe(259_200);
+    expectExpiresAfter(expires, 259_200);
   });
 
-  it("uses the __Host- prefix, Secure, HttpOnly and SameSite=Lax for the transaction cookie", () => {
+  it("uses the __Host- prefix, Secure, HttpOnly, SameSite=Lax and a one-hour life for the transaction cookie", () => {
     const txn = loginSetCookies
       .map(parseSetCookie)
       .find((c) => c.name.startsWith("__Host-txn_"));
     expect(txn).toBeDefined();
-    const { expires: _expires, "max-age": _maxAge, ...rest } = txn!.attributes;
+    const { expires, "max-age": maxAge, ...rest } = txn!.attributes;
     expect(rest).toEqual({ path: "/", secure: true, httponly: true, samesite: "lax" });
+    expect(Number(maxAge)).toBe(3600);
+    expectExpiresAfter(expires, 3600);
+  });
+
+  it("sets no cookie on later requests that carry the session cookie", async () => {
+    for (const path of ["/api/me", "/profile", "/", "/api/health"]) {
+      const response = await agent.request(`${appHttp}${path}`);
+      await response.arrayBuffer();
+      expect([path, response.status]).toEqual([path, 200]);
+      expect([path, response.headers.getSetCookie()]).toEqual([path, []]);
+    }
   });
 
   it("sends no session cookie without the prefix", () => {

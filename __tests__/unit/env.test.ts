@@ -35,12 +35,39 @@ describe("configuration", () => {
       absoluteDuration: 259200,
       inactivityDuration: 86400,
     });
-    expect(config.redis).toEqual({ url: "redis://127.0.0.1:6379", keyPrefix: "auth0:" });
+    expect(config.redis).toEqual({
+      kind: "single",
+      url: "redis://127.0.0.1:6379",
+      keyPrefix: "auth0:",
+    });
   });
 
   it("refuses an AUTH0_SECRET shorter than 32 characters and says how to make one", () => {
     const problems = problemsOf({ ...valid, AUTH0_SECRET: "short" });
     expect(problems.AUTH0_SECRET).toMatch(/at least 32 characters.*openssl rand -hex 32/);
+  });
+
+  it("uses a Redis Cluster from REDIS_CLUSTER_NODES, and then needs no REDIS_URL", () => {
+    const { REDIS_URL: _unused, ...withoutUrl } = valid;
+    const config = parseConfig({
+      ...withoutUrl,
+      REDIS_CLUSTER_NODES: "redis://10.0.0.1:6379, redis://10.0.0.2:6379",
+    });
+    expect(config.redis).toEqual({
+      kind: "cluster",
+      nodes: ["redis://10.0.0.1:6379", "redis://10.0.0.2:6379"],
+      keyPrefix: "auth0:",
+    });
+  });
+
+  it("refuses cluster nodes that are not redis:// URLs, and neither REDIS_URL nor nodes", () => {
+    const { REDIS_URL: _unused, ...withoutUrl } = valid;
+    expect(() =>
+      parseConfig({ ...withoutUrl, REDIS_CLUSTER_NODES: "10.0.0.1:6379" }),
+    ).toThrow(/REDIS_CLUSTER_NODES must be comma-separated redis:\/\/ URLs/);
+    expect(() => parseConfig(withoutUrl)).toThrow(
+      /REDIS_URL is required.*REDIS_CLUSTER_NODES/,
+    );
   });
 
   it("refuses APP_BASE_URL and REDIS_URL values that are not URLs", () => {

@@ -4,17 +4,31 @@ import { sessionKeysFor } from "../../lib/session/keys";
 describe("session keys", () => {
   const keys = sessionKeysFor("app:");
 
-  it("puts every key under the prefix", () => {
-    expect(keys.session("abc")).toBe("app:session:abc");
-    expect(keys.sessionsBySub("https://t.auth0.com/", "auth0|1")).toBe(
-      "app:sub:https%3A%2F%2Ft.auth0.com%2F:auth0%7C1",
+  it("puts every key under the prefix, with the hash tag of its slot", () => {
+    const user = keys.userTag("https://t.auth0.com/", "auth0|1");
+    expect(keys.session("abc")).toBe("app:session:{abc}");
+    expect(keys.userSessions(user)).toBe(
+      "app:user:{https%3A%2F%2Ft.auth0.com%2F:auth0%7C1}:sessions",
+    );
+    expect(keys.sidUser("https://t.auth0.com/", "s1")).toBe(
+      "app:sid:{https%3A%2F%2Ft.auth0.com%2F:s1}:user",
     );
   });
 
-  it("cannot be forged across issuers by a value holding the separator", () => {
-    expect(keys.sessionsBySid("https://a/", "x:y")).not.toBe(
-      keys.sessionsBySid("https://a/:x", "y"),
-    );
+  it("keeps every key of one user in one hash slot", () => {
+    const user = keys.userTag("https://a/", "u");
+    const tags = [
+      keys.userSessions(user),
+      keys.userEnded(user),
+      keys.userEndedSids(user),
+      keys.userLogoutJti(user, "j{1}"),
+    ].map((key) => /\{([^}]*)\}/.exec(key)?.[1]);
+    expect(new Set(tags)).toEqual(new Set([user]));
+  });
+
+  it("cannot be forged across issuers, or out of its hash tag, by a value", () => {
+    expect(keys.userTag("https://a/", "x:y")).not.toBe(keys.userTag("https://a/:x", "y"));
+    expect(keys.userTag("https://a/", "}{evil")).not.toMatch(/[{}]/);
   });
 });
 

@@ -76,7 +76,8 @@ async function startContainerIfDockerAnswers(): Promise<ProvidedRedis | null> {
   };
 }
 
-async function waitForPing(
+/** Polls `url` with PING until it answers, or throws `failure` after `timeoutMs`. */
+export async function waitForPing(
   url: string,
   timeoutMs: number,
   failure: string,
@@ -113,7 +114,8 @@ function pingOnce(url: string): Promise<boolean> {
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/** Sends SIGTERM to `child` and resolves once it has exited. */
+export function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once("exit", () => resolve());

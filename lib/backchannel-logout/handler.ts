@@ -1,21 +1,16 @@
 import type { JWTVerifyGetKey } from "jose";
-import type { Redis } from "ioredis";
-import { forgetLogoutTokenUse, recordLogoutTokenUse } from "./replay";
 import {
   verifyLogoutToken,
   type LogoutClaims,
   type LogoutTokenResult,
 } from "./logout-token";
 import { epochSeconds } from "../session/lifetime";
-import type { SessionKeys } from "../session/keys";
 import type { LogoutOutcome, RedisSessionStore } from "../session/store";
 
 /** What the handler needs; each piece is the real thing in the app and in tests. */
 export interface BackchannelLogoutDeps {
   verify(token: string): Promise<LogoutTokenResult>;
-  /** `true` the first time this token's `jti` is seen on any instance. */
-  recordUse(claims: LogoutClaims): Promise<boolean>;
-  forgetUse(claims: LogoutClaims): Promise<void>;
+  /** Ends the sessions and records the jti, all or nothing (see the store). */
   endSessions(claims: LogoutClaims): Promise<LogoutOutcome>;
   log: {
     info(fields: object, message: string): void;
@@ -24,10 +19,8 @@ export interface BackchannelLogoutDeps {
   };
 }
 
-/** Wires the handler to Redis, the session store and the provider's keys. */
+/** Wires the handler to the session store and the provider's keys. */
 export function backchannelLogoutDeps(options: {
-  redis: Redis;
-  keys: SessionKeys;
   store: RedisSessionStore;
   issuer: string;
   clientId: string;
@@ -36,13 +29,11 @@ export function backchannelLogoutDeps(options: {
   /** epoch seconds @default the system clock */
   now?: () => number;
 }): BackchannelLogoutDeps {
-  const { redis, keys, store, issuer, clientId, signingKeys, log } = options;
+  const { store, issuer, clientId, signingKeys, log } = options;
   const now = options.now ?? epochSeconds;
   return {
     verify: (token) =>
       verifyLogoutToken(token, { issuer, clientId, keys: signingKeys, now }),
-    recordUse: (claims) => recordLogoutTokenUse(redis, keys, claims, now()),
-    forgetUse: (claims) => forgetLogoutTokenUse(redis, keys, claims),
     endSessions: (claims) => store.endSessionsByLogoutToken(claims),
     log,
   };
@@ -88,19 +79,13 @@ export async function handleBackchannelLogout(
   }
 
   const { claims } = result;
-  try {
-    if (!(await deps.recordUse(claims)))
-      return reject(deps, "this logout token was already used");
-  } catch (error) {
-    return unavailable(deps, error, claims);
-  }
   let outcome: LogoutOutcome;
   try {
     outcome = await deps.endSessions(claims);
   } catch (error) {
-    await deps.forgetUse(claims).catch(() => {});
     return unavailable(deps, error, claims);
   }
+  if (outcome.replayed) return reject(deps, "this logout token was already used");
   deps.log.info(
     {
       event: "backchannel_logout",

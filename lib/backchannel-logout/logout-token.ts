@@ -19,6 +19,8 @@ export interface LogoutClaims {
   sub?: string;
   sid?: string;
   jti: string;
+  /** When the provider issued the token, on its own clock. */
+  iat: number;
   exp: number;
 }
 
@@ -100,6 +102,7 @@ export async function verifyLogoutToken(
     claims: {
       iss: payload.iss as string,
       jti: payload.jti,
+      iat: payload.iat,
       exp: payload.exp as number,
       ...(sub !== undefined ? { sub } : {}),
       ...(sid !== undefined ? { sid } : {}),

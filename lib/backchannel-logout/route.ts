@@ -1,16 +1,13 @@
 import { issuer } from "../provider";
-import { sessionKeys, sessionStore } from "../session";
+import { sessionStore } from "../session";
 import { backchannelLogoutDeps, handleBackchannelLogout } from "./handler";
 import { getConfig } from "../config";
 import { log } from "../log";
 import { processSingleton } from "../process-singleton";
 import { providerSigningKeys } from "../provider/signing-keys";
-import { redis } from "../redis/client";
 
 const deps = processSingleton("backchannelLogoutDeps", () =>
   backchannelLogoutDeps({
-    redis,
-    keys: sessionKeys,
     store: sessionStore,
     issuer,
     clientId: getConfig().auth0.clientId,

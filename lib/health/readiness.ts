@@ -9,16 +9,17 @@ export interface Readiness {
 const checkTimeoutMs = 2_000;
 
 /**
- * Whether this instance can serve logins: Redis answers PING and the provider's
+ * Whether this instance can serve logins: Redis can serve (PING; on a cluster, every master's `cluster_state:ok`) and the provider's
  * discovery document loads (see provider-health.ts). Both run at once, bounded in time.
  */
 export async function checkReadiness(deps: {
-  pingRedis: () => Promise<unknown>;
+  /** Resolves `true` when the session store can serve (PING, or the cluster's state). */
+  redisServes: () => Promise<boolean>;
   providerUp: () => Promise<boolean>;
 }): Promise<Readiness> {
   const [redisUp, providerUp] = await Promise.all([
-    withTimeout(deps.pingRedis(), checkTimeoutMs).then(
-      () => true,
+    withTimeout(deps.redisServes(), checkTimeoutMs).then(
+      (serves) => serves,
       () => false,
     ),
     deps.providerUp(),

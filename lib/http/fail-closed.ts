@@ -1,6 +1,7 @@
 import type { GetServerSideProps, GetServerSidePropsContext, NextApiHandler } from "next";
 import { isSessionStoreUnavailable } from "../errors";
 import { log } from "../log";
+import { withSharedSessionReads } from "../session/read-scope";
 
 /** Props of a page rendered while sessions cannot be read (see `_app`). */
 export interface UnavailableProps {
@@ -8,7 +9,8 @@ export interface UnavailableProps {
 }
 
 /**
- * Wraps a page's `getServerSideProps` so that an outage of the session store renders a
+ * Wraps a page's `getServerSideProps` so that its reads of the session share one Redis
+ * round trip (see session/read-scope.ts), and so that an outage of the session store renders a
  * 503 "sign-in is temporarily unavailable" page: never the protected content, never a
  * stack trace, and never "logged out" (which would send the user into a login loop).
  */
@@ -17,7 +19,7 @@ export function failClosedPage<P extends Record<string, unknown>>(
 ): GetServerSideProps<P | UnavailableProps> {
   return async (ctx: GetServerSidePropsContext) => {
     try {
-      return await getServerSideProps(ctx);
+      return await withSharedSessionReads(() => getServerSideProps(ctx));
     } catch (error) {
       if (!isSessionStoreUnavailable(error)) throw error;
       log.error(
@@ -36,7 +38,7 @@ export function failClosedPage<P extends Record<string, unknown>>(
 export function failClosedApi(handler: NextApiHandler): NextApiHandler {
   return async (req, res) => {
     try {
-      await handler(req, res);
+      await withSharedSessionReads(() => handler(req, res));
     } catch (error) {
       if (!isSessionStoreUnavailable(error)) throw error;
       log.error(

@@ -4,18 +4,24 @@ import { isProviderUp } from "../provider";
 import { backchannelLogout, isBackchannelLogout } from "../backchannel-logout/route";
 import { isCrossSiteRequest } from "./cross-site";
 import { getConfig } from "../config";
-import { errorPageResponse, signInUnavailablePage } from "./error-page";
-import { isSessionStoreUnavailable } from "../errors";
+import {
+  errorPageResponse,
+  signedOutLocallyPage,
+  signInUnavailablePage,
+} from "./error-page";
+import { findCause, isSessionStoreUnavailable, LoginOvertakenError } from "../errors";
 import { log } from "../log";
-import { isRedisReady } from "../redis/client";
+import { withSharedSessionReads } from "../session/read-scope";
+import { redisReadyForRequest } from "../redis/client";
 import { safeReturnTo } from "./return-to";
+import { servedOverHttps, transactionCookiePrefix } from "./cookie-names";
 import { securityHeaders } from "./security-headers";
 
 const config = getConfig();
 const appBaseUrl = config.auth0.appBaseUrl;
 const appOrigin = new URL(appBaseUrl).origin;
 const headersForEveryResponse = securityHeaders({
-  https: appBaseUrl.startsWith("https://"),
+  https: servedOverHttps,
   development: process.env.NODE_ENV === "development",
 });
 
@@ -27,7 +33,8 @@ const headersForEveryResponse = securityHeaders({
  */
 export async function handleRequest(request: NextRequest): Promise<Response> {
   const path = request.nextUrl.pathname;
-  const response = await route(request, path);
+  // The SDK's handlers and ours may each read the session: one Redis round trip.
+  const response = await withSharedSessionReads(() => route(request, path));
   for (const [name, value] of Object.entries(headersForEveryResponse)) {
     response.headers.set(name, value);
   }
@@ -39,20 +46,27 @@ export async function handleRequest(request: NextRequest): Promise<Response> {
 
 async function route(request: NextRequest, path: string): Promise<Response> {
   if (isBackchannelLogout(request, path)) return backchannelLogout(request);
+  // Only the SDK's own routes need it here. Everything else (pages, API routes, static
+  // files) reads the session where a guard asks for it, or not at all: no Redis call
+  // and no Set-Cookie for a public page, a health check or a stylesheet. (The SDK's
+  // rolling, which rewrote the session on every request, is off; the store touches the
+  // session's expiry as it reads it, at most once a minute.)
+  if (!path.startsWith("/auth/")) return NextResponse.next();
 
   let forSdk = request;
   if (path === "/auth/login") {
     // A login now could not be stored: say so before sending the user to the provider.
-    if (!isRedisReady()) {
+    // (Right after start-up, wait briefly for the first connection instead.)
+    if (!(await redisReadyForRequest())) {
       log.error(
         { event: "session_store_unavailable", path },
         "session store unavailable",
       );
-      return signInUnavailablePage(path);
+      return signInUnavailablePage("session_store", path);
     }
     if (!(await isProviderUp())) {
       log.error({ event: "provider_unavailable", path }, "provider unavailable");
-      return signInUnavailablePage(path);
+      return signInUnavailablePage("provider", path);
     }
     forSdk = withReturnTo(
       request,
@@ -75,25 +89,28 @@ async function route(request: NextRequest, path: string): Promise<Response> {
       appBaseUrl,
     );
     // The provider gets it as post_logout_redirect_uri, which must be absolute.
-    forSdk = withReturnTo(
-      request,
-      returnPath === undefined ? undefined : new URL(returnPath, appBaseUrl).toString(),
+    return logout(
+      withReturnTo(
+        request,
+        returnPath === undefined ? undefined : new URL(returnPath, appBaseUrl).toString(),
+      ),
     );
   }
 
   try {
-    if (path === "/auth/logout") await logLogout(request);
     const response = await auth0.middleware(forSdk);
     // The SDK answers 500 with a bare message when the provider cannot be reached.
-    if ((path === "/auth/login" || path === "/auth/logout") && response.status >= 500) {
+    if (path === "/auth/login" && response.status >= 500) {
       log.error(
         { event: "provider_unavailable", path, status: response.status },
         "provider unavailable",
       );
-      return signInUnavailablePage(path);
+      return signInUnavailablePage("provider", path);
     }
     return response;
   } catch (error) {
+    const overtaken = findCause(error, LoginOvertakenError);
+    if (overtaken) return loginOvertakenPage(request, overtaken);
     if (!isSessionStoreUnavailable(error)) throw error;
     log.error({ event: "session_store_unavailable", path }, "session store unavailable");
     if (path === "/auth/profile") {
@@ -102,9 +119,71 @@ async function route(request: NextRequest, path: string): Promise<Response> {
         { status: 503, headers: { "Retry-After": "5" } },
       );
     }
-    if (path.startsWith("/auth/"))
-      return signInUnavailablePage(path === "/auth/logout" ? path : "/auth/login");
-    return NextResponse.next();
+    return signInUnavailablePage("session_store", "/auth/login");
+  }
+}
+
+/**
+ * The callback of a login that a back-channel logout overtook (its ID token was issued
+ * at or before the logout): no session was kept, so no session cookie is set; the user
+ * is told so, with a way to sign in again, and the login transaction cookies are
+ * cleared. Never silent: a warning names the user and the reason.
+ */
+function loginOvertakenPage(request: NextRequest, error: LoginOvertakenError): Response {
+  log.warn(
+    { event: "login_refused", sub: error.sub, reason: error.reason },
+    "login refused: a logout overtook it",
+  );
+  const page = errorPageResponse({
+    status: 409,
+    title: "This sign-in was ended",
+    message:
+      "You were signed out while this sign-in was completing, so it was not kept. Please sign in again.",
+    retryHref: "/auth/login",
+    retryLabel: "Sign in again",
+  });
+  for (const cookie of request.cookies.getAll()) {
+    if (cookie.name.startsWith(transactionCookiePrefix)) {
+      page.cookies.set(cookie.name, "", {
+        path: "/",
+        maxAge: 0,
+        secure: servedOverHttps,
+      });
+    }
+  }
+  return page;
+}
+
+/**
+ * Logout through the SDK, which deletes the session from the store and clears the
+ * cookie, then sends the browser to the provider's logout page. While the provider
+ * cannot be reached that page is dead, so the answer is our own page saying the user is
+ * signed out of this app only, carrying the SDK's Set-Cookie headers all the same.
+ */
+async function logout(request: NextRequest): Promise<Response> {
+  const path = request.nextUrl.pathname;
+  try {
+    await logLogout(request);
+    // Asked before the SDK, which redirects from its cached metadata even when the
+    // provider is gone.
+    const providerUp = await isProviderUp();
+    const response = await auth0.middleware(request);
+    if (providerUp && response.status < 500) return response;
+    log.error(
+      { event: "provider_unavailable", path, status: response.status },
+      "provider unavailable: signed out of this app only",
+    );
+    const page = signedOutLocallyPage();
+    for (const cookie of response.headers.getSetCookie()) {
+      page.headers.append("Set-Cookie", cookie);
+    }
+    return page;
+  } catch (error) {
+    const overtaken = findCause(error, LoginOvertakenError);
+    if (overtaken) return loginOvertakenPage(request, overtaken);
+    if (!isSessionStoreUnavailable(error)) throw error;
+    log.error({ event: "session_store_unavailable", path }, "session store unavailable");
+    return signInUnavailablePage("session_store", path);
   }
 }
 

@@ -1,39 +1,57 @@
 /**
- * Every Redis key the session store touches is built here, so the layout can be read
- * in one place:
+ * Every Redis key of the session store, built here so the layout reads in one place.
+ * Each key carries a hash tag (`{…}`): keys that one Lua script touches together share
+ * it, so they sit in one hash slot and the same script runs on a single Redis and on a
+ * Redis Cluster.
  *
- * - `session:<id>`: hash of one session (`data`, plus the index keys it is listed in).
- * - `sid:<iss>:<sid>` / `sub:<iss>:<sub>`: sets of session keys, so that a back-channel
- *   logout finds a user's sessions by lookup, never by scanning.
- * - `ended-sid:<iss>:<sid>` / `sub-ended-at:<iss>:<sub>`: what a logout token ended, so
- *   that a login finishing in flight cannot bring an ended session back.
- * - `logout-jti:<iss>:<jti>`: logout tokens already used, to refuse a replay.
- * - `refresh-lock:<fingerprint>`: one token refresh at a time per refresh token.
+ * Session slot, tag `{<id>}`:
+ * - `session:{<id>}`: hash of one session: `data` (the SDK's JSON), `user` (its user
+ *   tag), `sid`, `createdAt`, `deadline` (absolute end), `activeAt`, `tokenExpiresAt`.
  *
- * Issuers, `sid`s and `sub`s are URI-encoded so that no value can forge a separator.
+ * User slot, tag `{<iss>:<sub>}`:
+ * - `user:{…}:sessions`: sorted set of `<id>:<sid>` scored by each session's absolute
+ *   deadline, so a logout lists a user's sessions by lookup, never by scanning.
+ * - `user:{…}:ended`: the `iat` of the last logout of every session of the user.
+ * - `user:{…}:ended-sids`: sorted set of sids scored by the `iat` of their logout.
+ * - `user:{…}:jti:<jti>`: a logout token already carried out, to refuse a replay.
+ *
+ * Sid slot, tag `{<iss>:<sid>}` (for logout tokens that carry a sid and no sub):
+ * - `sid:{…}:user`: the user tag of the sessions bound to the sid.
+ * - `sid:{…}:ended`: the `iat` of a sid logout that found no user yet.
+ * - `sid:{…}:jti:<jti>`: a sid-only logout token already carried out.
+ *
+ * Issuers, subs and sids are URI-encoded, so no value can forge a separator or a brace.
  */
 export interface SessionKeys {
   session(id: string): string;
-  sessionsBySid(issuer: string, sid: string): string;
-  sessionsBySub(issuer: string, sub: string): string;
-  endedSid(issuer: string, sid: string): string;
-  subEndedAt(issuer: string, sub: string): string;
-  usedLogoutTokenId(issuer: string, jti: string): string;
-  refreshLock(refreshTokenFingerprint: string): string;
+  /** The hash tag of one user's slot, as stored in the session hash. */
+  userTag(issuer: string, sub: string): string;
+  userSessions(userTag: string): string;
+  userEnded(userTag: string): string;
+  userEndedSids(userTag: string): string;
+  userLogoutJti(userTag: string, jti: string): string;
+  sidUser(issuer: string, sid: string): string;
+  sidEnded(issuer: string, sid: string): string;
+  sidLogoutJti(issuer: string, sid: string, jti: string): string;
 }
 
 /** The key builders for one key prefix (e.g. `auth0:`). */
 export function sessionKeysFor(prefix: string): SessionKeys {
-  const scoped = (kind: string, issuer: string, value: string) =>
-    `${prefix}${kind}:${encodeURIComponent(issuer)}:${encodeURIComponent(value)}`;
+  const tag = (issuer: string, value: string) =>
+    `${encodeURIComponent(issuer)}:${encodeURIComponent(value)}`;
+  const user = (userTag: string, name: string) => `${prefix}user:{${userTag}}:${name}`;
+  const sid = (issuer: string, value: string, name: string) =>
+    `${prefix}sid:{${tag(issuer, value)}}:${name}`;
   return {
-    session: (id) => `${prefix}session:${encodeURIComponent(id)}`,
-    sessionsBySid: (issuer, sid) => scoped("sid", issuer, sid),
-    sessionsBySub: (issuer, sub) => scoped("sub", issuer, sub),
-    endedSid: (issuer, sid) => scoped("ended-sid", issuer, sid),
-    subEndedAt: (issuer, sub) => scoped("sub-ended-at", issuer, sub),
-    usedLogoutTokenId: (issuer, jti) => scoped("logout-jti", issuer, jti),
-    refreshLock: (fingerprint) =>
-      `${prefix}refresh-lock:${encodeURIComponent(fingerprint)}`,
+    session: (id) => `${prefix}session:{${encodeURIComponent(id)}}`,
+    userTag: (issuer, sub) => tag(issuer, sub),
+    userSessions: (userTag) => user(userTag, "sessions"),
+    userEnded: (userTag) => user(userTag, "ended"),
+    userEndedSids: (userTag) => user(userTag, "ended-sids"),
+    userLogoutJti: (userTag, jti) => user(userTag, `jti:${encodeURIComponent(jti)}`),
+    sidUser: (issuer, value) => sid(issuer, value, "user"),
+    sidEnded: (issuer, value) => sid(issuer, value, "ended"),
+    sidLogoutJti: (issuer, value, jti) =>
+      sid(issuer, value, `jti:${encodeURIComponent(jti)}`),
   };
 }

@@ -4,17 +4,36 @@ import type {
   SessionDataStore,
 } from "@auth0/nextjs-auth0/types";
 import type { SessionLifetime } from "../config";
-import { SessionStoreUnavailableError } from "../errors";
-import { epochSeconds, sessionSecondsLeft } from "./lifetime";
+import { LoginOvertakenError, SessionStoreUnavailableError } from "../errors";
 import { runLuaCommand, type LuaCommand, type RedisClient } from "../redis/lua-command";
-import type { SessionKeys } from "./keys";
 import {
-  createSessionScript,
-  deleteSessionScript,
-  endSessionsBySidScript,
-  endSessionsBySubScript,
-  updateSessionScript,
+  beginSidLogout,
+  beginUserLogout,
+  bindSid,
+  deleteSession,
+  endListedSession,
+  finishUserLogout,
+  listSession,
+  readSession,
+  updateSession,
+  writeNewSession,
 } from "./commands";
+import type { SessionKeys } from "./keys";
+import { epochSeconds } from "./lifetime";
+import { forgetSessionReads, sharedSessionRead } from "./read-scope";
+
+/** A session's expiry and activity move at most this often (one write a minute). */
+export const touchIntervalSeconds = 60;
+
+/**
+ * How long a logout keeps refusing logins issued before it. Such a login is "in
+ * flight" only between its ID token's issue and the end of the callback, a matter of
+ * seconds; an hour (the SDK's transaction lifetime) is generous and still bounded.
+ */
+export const overtakenLoginWindowSeconds = 3600;
+
+/** How far the app's clock may be from the provider's (logout tokens' `exp`). */
+const clockSkewSeconds = 30;
 
 export interface RedisSessionStoreOptions {
   redis: RedisClient;
@@ -26,15 +45,38 @@ export interface RedisSessionStoreOptions {
   now?: () => number;
 }
 
-/** What a back-channel logout ended. */
-export interface LogoutOutcome {
-  sessionsEnded: number;
+/** The claims of a verified logout token that the store acts on. */
+export interface LogoutTokenClaims {
+  iss: string;
+  sub?: string;
+  sid?: string;
+  jti: string;
+  /** When the provider issued the logout token (its clock): logins issued up to it are refused. */
+  iat: number;
+  exp: number;
 }
 
+/** What a back-channel logout did. */
+export type LogoutOutcome =
+  | { replayed: false; sessionsEnded: number }
+  /** The token's jti was already carried out: nothing was done. */
+  | { replayed: true };
+
 /**
- * The SDK's `SessionDataStore` on Redis, with the indexes that let a logout token end a
- * user's sessions by `sid` or `sub` without scanning, and with writes that can never
- * bring back a session a logout has ended.
+ * The SDK's `SessionDataStore` on Redis or Redis Cluster. A request reads its session
+ * in one round trip (and writes it at most once a minute); a back-channel logout finds
+ * a user's sessions through an index, never a scan; and the steps of a login and of a
+ * logout, which touch different hash slots, are ordered so that no interleaving brings
+ * an ended session back or hides one from a logout:
+ *
+ * - a login writes its session, then binds its sid, then lists it under its user, and
+ *   the listing (one atomic step in the user's slot) refuses a login whose ID token
+ *   was issued at or before a logout of that user or sid;
+ * - a logout marks the user (or sid) ended, then lists, then deletes what it listed,
+ *   then records its jti.
+ * A login listed before the mark is found and deleted (it was written before it was
+ * listed); a login listed after the mark is refused. Writes other than a login only
+ * ever change a session that still exists.
  */
 export class RedisSessionStore implements SessionDataStore {
   private readonly redis: RedisClient;
@@ -51,8 +93,23 @@ export class RedisSessionStore implements SessionDataStore {
     this.now = options.now ?? epochSeconds;
   }
 
+  /** One round trip, shared by every reader of the same request (see read-scope.ts). */
   async get(id: string): Promise<SessionData | null> {
-    const data = await this.reach(() => this.redis.hget(this.keys.session(id), "data"));
+    const key = this.keys.session(id);
+    const data = await sharedSessionRead(
+      key,
+      async () =>
+        (await this.run(
+          readSession,
+          [key],
+          [
+            this.now(),
+            this.lifetime.inactivityDuration,
+            touchIntervalSeconds,
+            this.lifetime.rolling ? 1 : 0,
+          ],
+        )) as string | null,
+    );
     if (data === null) return null;
     try {
       return JSON.parse(data) as SessionData;
@@ -61,97 +118,191 @@ export class RedisSessionStore implements SessionDataStore {
     }
   }
 
-  /** Stores a new session (the SDK calls it with a fresh id after each login). */
+  /**
+   * Stores the session of a new login (the SDK calls it with a fresh id after each
+   * login).
+   * @throws {LoginOvertakenError} when a logout issued at or after this login's ID token
+   * has ended the user or the sid: the session is not kept.
+   */
   async set(id: string, session: SessionData): Promise<void> {
-    const ttl = this.secondsLeft(session);
-    if (ttl <= 0) return;
+    const now = this.now();
+    const deadline = session.internal.createdAt + this.lifetime.absoluteDuration;
+    if (deadline <= now) return;
+    const key = this.keys.session(id);
+    forgetSessionReads(key);
     const sub = session.user.sub;
-    const sid = session.internal.sid;
-    await this.runScript(
-      createSessionScript,
+    const sid = session.internal.sid ?? "";
+    const userTag = this.keys.userTag(this.issuer, sub);
+    const issuedAt = issuedAtOf(session);
+    await this.run(
+      writeNewSession,
+      [key],
       [
-        this.keys.session(id),
-        sid ? this.keys.sessionsBySid(this.issuer, sid) : "",
-        this.keys.sessionsBySub(this.issuer, sub),
-        sid ? this.keys.endedSid(this.issuer, sid) : "",
-        this.keys.subEndedAt(this.issuer, sub),
+        JSON.stringify(session),
+        userTag,
+        sid,
+        session.internal.createdAt,
+        deadline,
+        now,
+        this.expiresAt(now, deadline),
+        tokenExpiresAt(session),
       ],
-      [JSON.stringify(session), ttl, sub, issuedAt(session), tokenExpiresAt(session)],
     );
+    let refusedBy: "user_logout" | "sid_logout" | undefined;
+    if (sid) {
+      const bound = await this.run(
+        bindSid,
+        [this.keys.sidUser(this.issuer, sid), this.keys.sidEnded(this.issuer, sid)],
+        [userTag, issuedAt, deadline],
+      );
+      if (bound === 0) refusedBy = "sid_logout";
+    }
+    if (!refusedBy) {
+      const listed = await this.run(
+        listSession,
+        [
+          this.keys.userSessions(userTag),
+          this.keys.userEnded(userTag),
+          this.keys.userEndedSids(userTag),
+        ],
+        [`${id}:${sid}`, deadline, issuedAt, sid, now, overtakenLoginWindowSeconds],
+      );
+      if (listed === 0) refusedBy = "user_logout";
+      else if (listed === -1) refusedBy = "sid_logout";
+    }
+    if (refusedBy) {
+      // Unreachable anyway (its id was never sent to a browser); delete it to be tidy.
+      await this.redis.del(key).catch(() => {});
+      throw new LoginOvertakenError(sub, refusedBy);
+    }
   }
 
   /**
-   * Rewrites an existing session (rolling expiry, refreshed tokens); never re-creates
-   * one that was deleted meanwhile, and never puts back a token set older than the one
-   * stored (then only the expiry is extended).
+   * Rewrites an existing session (refreshed tokens); never re-creates one that was
+   * deleted meanwhile, and never puts back a token set older than the one stored.
    * @returns whether the session still existed.
    */
   async update(id: string, session: SessionData): Promise<boolean> {
-    const ttl = this.secondsLeft(session);
-    if (ttl <= 0) {
-      await this.delete(id);
-      return false;
-    }
-    const written = await this.runScript(
-      updateSessionScript,
-      [this.keys.session(id)],
-      [JSON.stringify(session), ttl, tokenExpiresAt(session)],
+    const key = this.keys.session(id);
+    forgetSessionReads(key);
+    const written = await this.run(
+      updateSession,
+      [key],
+      [
+        JSON.stringify(session),
+        this.now(),
+        this.lifetime.inactivityDuration,
+        this.lifetime.rolling ? 1 : 0,
+        tokenExpiresAt(session),
+      ],
     );
     return written !== 0;
   }
 
+  /** Deletes a session (the app's own logout), then unlists it from its user's index. */
   async delete(id: string): Promise<void> {
-    await this.runScript(deleteSessionScript, [this.keys.session(id)], []);
+    const key = this.keys.session(id);
+    forgetSessionReads(key);
+    const owner = (await this.run(deleteSession, [key], [])) as [string, string] | null;
+    if (!owner) return;
+    const [userTag, sid] = owner;
+    // A failure here leaves an entry whose session is gone; listing prunes those.
+    await this.reach(() =>
+      this.redis.zrem(this.keys.userSessions(userTag), `${id}:${sid}`),
+    );
   }
 
   /**
-   * Ends the sessions a verified logout token names and says how many (OpenID Connect Back-Channel Logout
-   * 1.0, §2.4 and §2.7): with `sid`, the sessions bound to it (and to `sub`, when the
-   * token also has one); with `sub` alone, every session of that user. Only sessions of
-   * this store's issuer are touched. Costs O(sessions of that user).
+   * Ends what a verified logout token names (OpenID Connect Back-Channel Logout 1.0,
+   * §2.4–2.7): with `sid`, the sessions of that sid (of `sub`, when the token has one);
+   * with `sub` alone, every session of the user; and, either way, every login still in
+   * flight whose ID token was issued at or before the token. All or nothing: the jti is
+   * recorded only once every session is ended, so after any failure the provider's
+   * retry is carried out, and after success a replay is refused. Costs O(sessions of
+   * that user), whatever else Redis holds.
    */
-  async endSessionsByLogoutToken(token: LogoutToken): Promise<LogoutOutcome> {
-    const issuer = token.iss ?? this.issuer;
-    if (issuer !== this.issuer) return { sessionsEnded: 0 };
-    // An ended sid or sub must refuse in-flight logins for as long as any session
-    // issued before it could still be alive.
-    const markerTtl = this.lifetime.absoluteDuration;
-    if (token.sid) {
-      const ended = await this.runScript(
-        endSessionsBySidScript,
+  async endSessionsByLogoutToken(claims: LogoutTokenClaims): Promise<LogoutOutcome> {
+    if (claims.iss !== this.issuer) return { replayed: false, sessionsEnded: 0 };
+    const jtiTtl = Math.max(1, claims.exp - this.now() + clockSkewSeconds);
+    const sid = claims.sid ?? "";
+    let userTag: string;
+    if (claims.sub) {
+      userTag = this.keys.userTag(claims.iss, claims.sub);
+    } else if (sid) {
+      const found = await this.run(
+        beginSidLogout,
         [
-          this.keys.sessionsBySid(issuer, token.sid),
-          this.keys.endedSid(issuer, token.sid),
+          this.keys.sidUser(claims.iss, sid),
+          this.keys.sidEnded(claims.iss, sid),
+          this.keys.sidLogoutJti(claims.iss, sid, claims.jti),
         ],
-        [token.sub ?? "", markerTtl],
+        [claims.iat, overtakenLoginWindowSeconds, jtiTtl],
       );
-      return { sessionsEnded: Number(ended) };
+      if (found === -1) return { replayed: true };
+      if (found === 0) return { replayed: false, sessionsEnded: 0 };
+      userTag = String(found);
+    } else {
+      return { replayed: false, sessionsEnded: 0 };
     }
-    if (token.sub) {
-      const ended = await this.runScript(
-        endSessionsBySubScript,
-        [
-          this.keys.sessionsBySub(issuer, token.sub),
-          this.keys.subEndedAt(issuer, token.sub),
-        ],
-        [this.now(), markerTtl],
-      );
-      return { sessionsEnded: Number(ended) };
-    }
-    return { sessionsEnded: 0 };
+
+    const jtiKey = this.keys.userLogoutJti(userTag, claims.jti);
+    const listed = await this.run(
+      beginUserLogout,
+      [
+        this.keys.userSessions(userTag),
+        this.keys.userEnded(userTag),
+        this.keys.userEndedSids(userTag),
+        jtiKey,
+      ],
+      [sid, claims.iat, overtakenLoginWindowSeconds],
+    );
+    if (listed === -1) return { replayed: true };
+    const members = listed as string[];
+    const results = await Promise.all(
+      members.map((member) => {
+        const id = member.slice(0, member.indexOf(":"));
+        const key = this.keys.session(id);
+        forgetSessionReads(key);
+        return this.run(endListedSession, [key], [userTag, sid]);
+      }),
+    );
+    // Unlist what is gone now (ended here or before); keep what is someone else's.
+    const unlist = members.filter((_, i) => results[i] !== 2);
+    const recorded = await this.run(
+      finishUserLogout,
+      [this.keys.userSessions(userTag), jtiKey],
+      [jtiTtl, ...unlist],
+    );
+    if (recorded === 0) return { replayed: true };
+    return {
+      replayed: false,
+      sessionsEnded: results.filter((result) => result === 1).length,
+    };
   }
 
-  /** The SDK's hook for its back-channel logout route; see `endSessionsByLogoutToken`. */
-  async deleteByLogoutToken(token: LogoutToken): Promise<void> {
-    await this.endSessionsByLogoutToken(token);
+  /**
+   * The SDK's hook for its own back-channel logout route. This app answers that route
+   * itself (lib/backchannel-logout/) with the full claims; this is kept for the
+   * interface and never records a jti.
+   */
+  async deleteByLogoutToken(_token: LogoutToken): Promise<void> {
+    throw new Error(
+      "back-channel logout is handled by lib/backchannel-logout, not the SDK's route",
+    );
   }
 
-  private runScript(
-    script: LuaCommand,
+  private expiresAt(now: number, deadline: number): number {
+    return this.lifetime.rolling
+      ? Math.min(deadline, now + this.lifetime.inactivityDuration)
+      : deadline;
+  }
+
+  private run(
+    command: LuaCommand,
     keys: readonly string[],
     args: ReadonlyArray<string | number>,
   ): Promise<unknown> {
-    return this.reach(() => runLuaCommand(this.redis, script, keys, args));
+    return this.reach(() => runLuaCommand(this.redis, command, keys, args));
   }
 
   /** Runs a Redis call; a failure of Redis itself becomes SessionStoreUnavailableError. */
@@ -162,17 +313,14 @@ export class RedisSessionStore implements SessionDataStore {
       throw new SessionStoreUnavailableError(error);
     }
   }
-
-  private secondsLeft(session: SessionData): number {
-    return sessionSecondsLeft(session.internal.createdAt, this.now(), this.lifetime);
-  }
 }
 
 /**
- * When the provider issued this login: the ID token's `iat`, else the session's
- * creation. A `sub` logout refuses sessions issued up to its own moment.
+ * When the provider issued this login: the ID token's `iat`, on the provider's clock,
+ * the same clock as a logout token's `iat`. The SDK always keeps the ID token; a session
+ * without one falls back to its creation time.
  */
-function issuedAt(session: SessionData): number {
+function issuedAtOf(session: SessionData): number {
   const payload = session.tokenSet.idToken?.split(".")[1];
   if (payload) {
     try {
@@ -181,7 +329,7 @@ function issuedAt(session: SessionData): number {
       };
       if (typeof claims.iat === "number") return claims.iat;
     } catch {
-      // Not a JWT we can read: fall back to the session's own clock.
+      // Not a JWT we can read: fall back below.
     }
   }
   return session.internal.createdAt;

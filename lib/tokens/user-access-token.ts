@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextApiRequest } from "next";
 import { auth0 } from "../auth0";
-import { sessionKeys } from "../session";
+import { getConfig } from "../config";
+import { forgetSessionReads } from "../session/read-scope";
+import { refreshLockKey } from "./keys";
 import {
   AccessTokenError,
   AccessTokenErrorCode,
@@ -50,11 +52,14 @@ export async function getUserAccessToken(
     // The common case reads the session once here, not again under the lock's logic.
     if (!refreshToken || isUsable(session.tokenSet.expiresAt))
       return fromSdk(req, res, sub);
-    const isFresh = async () =>
-      isUsable((await auth0.getSession(req))?.tokenSet.expiresAt);
+    // Waiting for another instance to refresh: each look must ask Redis again.
+    const isFresh = async () => {
+      forgetSessionReads();
+      return isUsable((await auth0.getSession(req))?.tokenSet.expiresAt);
+    };
     return await singleFlight({
       redis,
-      lockKey: sessionKeys.refreshLock(fingerprint(refreshToken)),
+      lockKey: refreshLockKey(getConfig().redis.keyPrefix, fingerprint(refreshToken)),
       isDone: isFresh,
       work: () => fromSdk(req, res, sub, true),
       reuse: () => fromSdk(req, res, sub),

@@ -1,12 +1,12 @@
 import type { NextApiRequest, NextApiResponse } from "next";
 import { isProviderUp } from "../../lib/provider";
 import { checkReadiness } from "../../lib/health/readiness";
-import { redis } from "../../lib/redis/client";
+import { checkRedisServes } from "../../lib/redis/client";
 
 /** Readiness: Redis answers and the provider's discovery document loads. */
 export default async function ready(_req: NextApiRequest, res: NextApiResponse) {
   const result = await checkReadiness({
-    pingRedis: () => redis.ping(),
+    redisServes: checkRedisServes,
     providerUp: isProviderUp,
   });
   res.setHeader("Cache-Control", "no-store");

@@ -1,0 +1,3 @@
+import { backchannelLogoutSuite } from "./suites/backchannel-logout.suite";
+
+backchannelLogoutSuite("Redis Cluster");

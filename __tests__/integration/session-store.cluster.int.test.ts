@@ -1,0 +1,3 @@
+import { sessionStoreSuite } from "./suites/session-store.suite";
+
+sessionStoreSuite("Redis Cluster");

@@ -1,0 +1,3 @@
+import { singleFlightSuite } from "./suites/single-flight.suite";
+
+singleFlightSuite("Redis Cluster");

@@ -1,0 +1,384 @@
+import { randomBytes } from "node:crypto";
+import type { Cluster, Redis } from "ioredis";
+import { LoginOvertakenError } from "../../../lib/errors";
+import * as luaCommands from "../../../lib/redis/lua-command";
+import { sessionKeysFor } from "../../../lib/session/keys";
+import { withSharedSessionReads } from "../../../lib/session/read-scope";
+import { RedisSessionStore, touchIntervalSeconds } from "../../../lib/session/store";
+import { makeSession } from "../../../dev/harness/session-fixtures";
+import {
+  clearPrefix,
+  connectTestBackend,
+  keysUnder,
+  type TestBackend,
+} from "../../support/test-redis";
+
+const issuer = "https://tenant.example.com/";
+const lifetime = { rolling: true, absoluteDuration: 3 * 86400, inactivityDuration: 3600 };
+const alice = "auth0|alice";
+
+/** The session store's behaviour, run once on a single Redis and once on a cluster. */
+export function sessionStoreSuite(backend: TestBackend): void {
+  let redis: Redis | Cluster;
+  let prefix: string;
+  let now: number;
+  let store: RedisSessionStore;
+
+  const newId = () => randomBytes(16).toString("hex");
+  const keys = () => sessionKeysFor(prefix);
+  const sessionKey = (id: string) => keys().session(id);
+  const aliceSessions = () => keys().userSessions(keys().userTag(issuer, alice));
+  const storeWith = (overrides: Partial<typeof lifetime> = {}) =>
+    new RedisSessionStore({
+      redis,
+      keys: keys(),
+      lifetime: { ...lifetime, ...overrides },
+      issuer,
+      now: () => now,
+    });
+  /** A verified logout token's claims, issued at `iat` on the provider's clock. */
+  const logoutClaims = (claims: { sub?: string; sid?: string; iat: number }) => ({
+    iss: issuer,
+    jti: randomBytes(8).toString("hex"),
+    exp: now + 120,
+    ...claims,
+  });
+
+  beforeAll(() => {
+    ({ redis, prefix } = connectTestBackend(backend));
+  });
+
+  beforeEach(async () => {
+    await clearPrefix(redis, prefix);
+    now = 1_900_000_000;
+    store = storeWith();
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  afterAll(async () => {
+    await clearPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  describe(`RedisSessionStore on a ${backend}`, () => {
+    it("returns what was set, and null for an unknown id", async () => {
+      const id = newId();
+      const session = makeSession({ createdAt: now });
+      await store.set(id, session);
+      expect(await store.get(id)).toEqual(session);
+      expect(await store.get(newId())).toBeNull();
+    });
+
+    it("keeps a session in its own slot and lists it in its user's slot", async () => {
+      const id = newId();
+      await store.set(id, makeSession({ createdAt: now, sid: "sid-a" }));
+      const tag = `${encodeURIComponent(issuer)}:${encodeURIComponent(alice)}`;
+      expect(await keysUnder(redis, prefix)).toEqual(
+        [
+          `${prefix}session:{${id}}`,
+          `${prefix}sid:{${encodeURIComponent(issuer)}:sid-a}:user`,
+          `${prefix}user:{${tag}}:sessions`,
+        ].sort(),
+      );
+      expect(await redis.zrange(aliceSessions(), 0, -1)).toEqual([`${id}:sid-a`]);
+    });
+
+    it("gives a new rolling session the inactivity duration as its TTL", async () => {
+      const id = newId();
+      await store.set(id, makeSession({ createdAt: now }));
+      expect(await redis.expiretime(sessionKey(id))).toBe(now + 3600);
+    });
+
+    it("caps the TTL at the absolute deadline, and uses it alone when rolling is off", async () => {
+      const late = newId();
+      await store.set(late, makeSession({ createdAt: now - (3 * 86400 - 120) }));
+      expect(await redis.expiretime(sessionKey(late))).toBe(now + 120);
+      const fixed = newId();
+      await storeWith({ rolling: false }).set(
+        fixed,
+        makeSession({ createdAt: now - 100 }),
+      );
+      expect(await redis.expiretime(sessionKey(fixed))).toBe(now - 100 + 3 * 86400);
+    });
+
+    it("moves a rolling session's expiry on a read at most once a minute", async () => {
+      const id = newId();
+      await store.set(id, makeSession({ createdAt: now }));
+      const createdAt = now;
+      now += touchIntervalSeconds - 1;
+      expect(await store.get(id)).not.toBeNull();
+      expect(await redis.expiretime(sessionKey(id))).toBe(createdAt + 3600);
+      expect(await redis.hget(sessionKey(id), "activeAt")).toBe(String(createdAt));
+      now += 1;
+      expect(await store.get(id)).not.toBeNull();
+      expect(await redis.expiretime(sessionKey(id))).toBe(now + 3600);
+      expect(await redis.hget(sessionKey(id), "activeAt")).toBe(String(now));
+    });
+
+    it("never rolls past the absolute deadline, and ends the session there", async () => {
+      const id = newId();
+      await store.set(id, makeSession({ createdAt: now }));
+      for (let hour = 1; hour <= 3 * 24; hour++) {
+        now += 3000;
+        expect(await store.get(id)).not.toBeNull();
+        expect(await redis.expiretime(sessionKey(id))).toBeLessThanOrEqual(
+          1_900_000_000 + 3 * 86400,
+        );
+        if (now + 3000 >= 1_900_000_000 + 3 * 86400) break;
+      }
+      now = 1_900_000_000 + 3 * 86400;
+      expect(await store.get(id)).toBeNull();
+      expect(await redis.exists(sessionKey(id))).toBe(0);
+    });
+
+    it("reads a session once per request however many readers ask", async () => {
+      const id = newId();
+      await store.set(id, makeSession({ createdAt: now }));
+      const run = jest.spyOn(luaCommands, "runLuaCommand");
+      const read = await withSharedSessionReads(async () => {
+        const [a, b] = await Promise.all([store.get(id), store.get(id)]);
+        const c = await store.get(id);
+        return [a, b, c];
+      });
+      expect(read.every((session) => session?.user.sub === alice)).toBe(true);
+      expect(run).toHaveBeenCalledTimes(1);
+      // Outside a request every read asks Redis.
+      await store.get(id);
+      expect(run).toHaveBeenCalledTimes(2);
+    });
+
+    it("update rewrites an existing session, counts as activity, and never creates one", async () => {
+      const id = newId();
+      await store.set(id, makeSession({ createdAt: now }));
+      now += 1800;
+      expect(
+        await store.update(
+          id,
+          makeSession({ createdAt: now - 1800, accessToken: "new" }),
+        ),
+      ).toBe(true);
+      expect(await redis.expiretime(sessionKey(id))).toBe(now + 3600);
+      expect((await store.get(id))?.tokenSet.accessToken).toBe("new");
+      const unknown = newId();
+      expect(await store.update(unknown, makeSession({ createdAt: now }))).toBe(false);
+      expect(await redis.exists(sessionKey(unknown))).toBe(0);
+    });
+
+    it("never lets a write with a stale token set replace a newer one", async () => {
+      const id = newId();
+      const original = makeSession({ createdAt: now, accessToken: "token-1" });
+      await store.set(id, original);
+      const refreshed = structuredClone(original);
+      refreshed.tokenSet = {
+        ...refreshed.tokenSet,
+        accessToken: "token-2",
+        refreshToken: "rt-2",
+        expiresAt: now + 7200,
+      };
+      expect(await store.update(id, refreshed)).toBe(true);
+      now += 60;
+      expect(await store.update(id, original)).toBe(true);
+      const stored = await store.get(id);
+      expect(stored?.tokenSet.accessToken).toBe("token-2");
+      expect(stored?.tokenSet.refreshToken).toBe("rt-2");
+      expect(await redis.expiretime(sessionKey(id))).toBe(now + 3600);
+    });
+
+    it("delete removes the session and unlists it, leaving the user's others", async () => {
+      const id = newId();
+      const other = newId();
+      await store.set(id, makeSession({ createdAt: now, sid: "sid-a" }));
+      await store.set(other, makeSession({ createdAt: now, sid: "sid-b" }));
+      await store.delete(id);
+      expect(await store.get(id)).toBeNull();
+      expect(await store.get(other)).not.toBeNull();
+      expect(await redis.zrange(aliceSessions(), 0, -1)).toEqual([`${other}:sid-b`]);
+    });
+
+    it("keeps a user's index as small as their live sessions, pruning as logins come", async () => {
+      for (let i = 0; i < 20; i++) {
+        await store.set(
+          newId(),
+          makeSession({ createdAt: now - 3 * 86400 + 10, sid: `old-${i}` }),
+        );
+      }
+      expect(await redis.zcard(aliceSessions())).toBe(20);
+      now += 11;
+      const fresh = newId();
+      await store.set(fresh, makeSession({ createdAt: now, sid: "new" }));
+      expect(await redis.zrange(aliceSessions(), 0, -1)).toEqual([`${fresh}:new`]);
+    });
+
+    it("returns null for a session whose stored data is not JSON", async () => {
+      const id = newId();
+      await redis.hset(sessionKey(id), "data", "{not json", "deadline", now + 60);
+      expect(await store.get(id)).toBeNull();
+    });
+
+    describe("logins a logout has overtaken (provider clock only)", () => {
+      it("refuses a login issued at or before a logout of its user, and keeps one issued after", async () => {
+        const logoutAt = now + 500; // the provider's clock, not the app's
+        await store.endSessionsByLogoutToken(logoutClaims({ sub: alice, iat: logoutAt }));
+        for (const iat of [logoutAt - 30, logoutAt]) {
+          const id = newId();
+          await expect(
+            store.set(id, makeSession({ createdAt: now, iat, sid: "sid-x" })),
+          ).rejects.toEqual(expect.any(LoginOvertakenError));
+          expect(await redis.exists(sessionKey(id))).toBe(0);
+        }
+        const kept = newId();
+        await store.set(
+          kept,
+          makeSession({ createdAt: now, iat: logoutAt + 1, sid: "sid-x" }),
+        );
+        expect(await store.get(kept)).not.toBeNull();
+      });
+
+      it("refuses a login of an ended sid issued up to the logout, never bans the sid after", async () => {
+        await store.endSessionsByLogoutToken(
+          logoutClaims({ sub: alice, sid: "sid-1", iat: now }),
+        );
+        await expect(
+          store.set(newId(), makeSession({ createdAt: now, iat: now, sid: "sid-1" })),
+        ).rejects.toMatchObject({
+          code: "login_overtaken_by_logout",
+          reason: "sid_logout",
+        });
+        const other = newId();
+        await store.set(other, makeSession({ createdAt: now, iat: now, sid: "sid-2" }));
+        const later = newId();
+        await store.set(
+          later,
+          makeSession({ createdAt: now, iat: now + 1, sid: "sid-1" }),
+        );
+        expect(await store.get(other)).not.toBeNull();
+        expect(await store.get(later)).not.toBeNull();
+      });
+
+      it("refuses a login of a sid that a sid-only logout ended before any login bound it", async () => {
+        await store.endSessionsByLogoutToken(
+          logoutClaims({ sid: "sid-early", iat: now }),
+        );
+        await expect(
+          store.set(newId(), makeSession({ createdAt: now, iat: now, sid: "sid-early" })),
+        ).rejects.toMatchObject({ reason: "sid_logout" });
+        const later = newId();
+        await store.set(
+          later,
+          makeSession({ createdAt: now, iat: now + 1, sid: "sid-early" }),
+        );
+        expect(await store.get(later)).not.toBeNull();
+      });
+    });
+
+    it("a logout is all or nothing: after a failure mid-way its retry is carried out, then a replay is refused", async () => {
+      const ids = [newId(), newId()];
+      for (const [i, id] of ids.entries())
+        await store.set(id, makeSession({ createdAt: now, sid: `sid-${i}` }));
+      const claims = logoutClaims({ sub: alice, iat: now });
+      // Another instance whose connection drops (for real) just as it starts deleting.
+      const failing = (redis as Redis).duplicate({ enableOfflineQueue: false });
+      failing.on("error", () => {});
+      const failingStore = new RedisSessionStore({
+        redis: failing,
+        keys: keys(),
+        lifetime,
+        issuer,
+        now: () => now,
+      });
+      const realRun = luaCommands.runLuaCommand;
+      jest
+        .spyOn(luaCommands, "runLuaCommand")
+        .mockImplementation((client, command, k, a) => {
+          if (client === failing && command.name === "sessionEndListed")
+            failing.disconnect();
+          return realRun(client, command, k, a);
+        });
+      await expect(failingStore.endSessionsByLogoutToken(claims)).rejects.toMatchObject({
+        code: "session_store_unavailable",
+      });
+      jest.restoreAllMocks();
+      failing.disconnect();
+      expect(await store.get(ids[0]!)).not.toBeNull();
+      // The provider retries the same token: it is not "already used".
+      expect(await store.endSessionsByLogoutToken(claims)).toEqual({
+        replayed: false,
+        sessionsEnded: 2,
+      });
+      for (const id of ids) expect(await store.get(id)).toBeNull();
+      expect(await store.endSessionsByLogoutToken(claims)).toEqual({ replayed: true });
+    });
+
+    describe("races that really race", () => {
+      it("logins racing a sub logout either end before it and are ended, or are refused", async () => {
+        const logoutIat = now; // every login below was issued in the logout's second
+        const outcomes: Array<"kept" | "refused"> = [];
+        const ids: string[] = [];
+        let logoutDone = false;
+        let afterLogout = 0;
+        const logins = (async () => {
+          while (!logoutDone || afterLogout++ < 3) {
+            const id = newId();
+            ids.push(id);
+            try {
+              await store.set(
+                id,
+                makeSession({ createdAt: now, iat: logoutIat, sid: `s-${ids.length}` }),
+              );
+              outcomes.push("kept");
+            } catch (error) {
+              if (!(error instanceof LoginOvertakenError)) throw error;
+              outcomes.push("refused");
+            }
+          }
+        })();
+        while (outcomes.length === 0)
+          await new Promise((resolve) => setImmediate(resolve));
+        const other = storeWith(); // another app instance on the same Redis
+        const outcome = await other.endSessionsByLogoutToken(
+          logoutClaims({ sub: alice, iat: logoutIat }),
+        );
+        logoutDone = true;
+        await logins;
+        // The race happened: logins completed before the logout's mark, and after it.
+        expect(outcomes).toContain("kept");
+        expect(outcomes).toContain("refused");
+        expect(outcome).toMatchObject({ replayed: false });
+        // And nothing survived it.
+        for (const id of ids) expect(await redis.exists(sessionKey(id))).toBe(0);
+      });
+
+      it("token refreshes racing a logout land before it or find the session gone, never revive it", async () => {
+        for (let round = 0; round < 3; round++) {
+          const id = newId();
+          const session = makeSession({ createdAt: now, sid: `sid-${round}` });
+          await store.set(id, session);
+          const other = storeWith(); // the logout arrives at another instance
+          const results: boolean[] = [];
+          let logoutDone = false;
+          let afterLogout = 0;
+          const refreshes = (async () => {
+            while (!logoutDone || afterLogout++ < 3) {
+              const refreshed = structuredClone(session);
+              refreshed.tokenSet.expiresAt = now + 3600 + results.length;
+              results.push(await store.update(id, refreshed));
+            }
+          })();
+          while (results.length === 0)
+            await new Promise((resolve) => setImmediate(resolve));
+          await other.endSessionsByLogoutToken(
+            logoutClaims({ sub: alice, sid: `sid-${round}`, iat: now }),
+          );
+          logoutDone = true;
+          await refreshes;
+          // Writes landed before the logout ended the session, and after it.
+          expect(results).toContain(true);
+          expect(results).toContain(false);
+          expect(results.lastIndexOf(true)).toBeLessThan(results.indexOf(false));
+          expect(await redis.exists(sessionKey(id))).toBe(0);
+        }
+      });
+    });
+  });
+}

@@ -1,0 +1,618 @@
+/**
+ * What a session costs a request (issue 9), measured side by side in one run on one
+ * server and printed as ratios against each route's unguarded twin, with Redis round
+ * trips and session writes per request and Redis memory per session.
+ *
+ * It benchmarks a build of its own: the working tree's tracked and untracked-but-not-
+ * ignored files (or, with BENCH_REF=<commit>, that commit) copied to a temporary
+ * directory, plus pages/bench-unguarded.tsx, a page rendered by getServerSideProps with
+ * no guard, which the product does not have. It starts a private redis-server, the local
+ * provider and the build's standalone server, logs alice in over HTTP, and loads each
+ * route with autocannon.
+ *
+ * Run: `npm run bench:throughput` (needs redis-server). The build alone takes minutes of
+ * CPU: on a shared machine run it when nothing else heavy runs. It stops everything it
+ * started, also on failure, on Ctrl-C and at its own time limit.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { Redis } from "ioredis";
+import { freePort } from "../dev/harness/free-port";
+import { HttpAgent, logInOverHttp } from "../dev/harness/http-agent";
+import { baseEnv, startProcess, waitForHttp } from "../dev/harness/processes";
+import { startPrivateServer } from "../dev/harness/redis-provider";
+import { scanKeysUnder } from "../dev/harness/scan-keys";
+import type { SessionMemory } from "../dev/harness/session-memory";
+import { TEST_USERS } from "../dev/idp/accounts";
+
+/**
+ * The targets of issue 9. A ratio is the guarded route's requests per second divided
+ * by its unguarded twin's; round trips and writes are per request.
+ */
+const targets = {
+  /** Session writes (client commands that write a session key) per session per minute. */
+  writesPerSessionPerMinute: 1,
+  bytesPerSession: 4096,
+} as const;
+
+const connections = 10;
+const warmUpSeconds = 2;
+const measureSeconds = 5;
+const sequentialRequests = 200;
+const warmUpRequests = 20;
+const sessionsForMemory = 2_000;
+/** Long enough for Redis commands a response did not wait for to show up. */
+const settleMs = 300;
+const buildTimeoutMs = 15 * 60_000;
+const runTimeoutMs = 25 * 60_000;
+const maxErrorChars = 8_000;
+
+const projectRoot = path.resolve(__dirname, "..");
+const tsxCli = require.resolve("tsx/cli");
+const keyPrefix = "bench:";
+const clientId = "bench-client";
+const clientSecret = "bench-client-secret-0123456789abcdef0123456789";
+const appSecret = "bench-app-secret-0123456789abcdef0123456789abcdef";
+const audience = "urn:invoices-api";
+const sessionCookieName = "__session";
+/** The dev harness files the bench runs inside its copy (a commit may predate them). */
+const harnessFilesRunInCopy = [
+  "dev/harness/session-memory.ts",
+  "dev/harness/scan-keys.ts",
+  "dev/harness/session-fixtures.ts",
+];
+
+const unguardedPagePath = "pages/bench-unguarded.tsx";
+const unguardedPage = `// Added by bench/throughput.ts to its own build: /profile's twin without a guard.
+import type { GetServerSideProps } from "next";
+
+interface Props {
+  greeting: string;
+}
+
+export default function BenchUnguarded({ greeting }: Props) {
+  return <h1>{greeting}</h1>;
+}
+
+export const getServerSideProps = (async () => ({
+  props: { greeting: "Hello" },
+})) satisfies GetServerSideProps<Props>;
+`;
+
+interface Route {
+  label: string;
+  path: string;
+  withCookie: boolean;
+  /** At most this many Redis round trips per request. */
+  roundTrips?: number;
+}
+
+const route = (pathname: string, withCookie: boolean, roundTrips?: number): Route => ({
+  label: `GET ${pathname}${withCookie ? " (cookie)" : ""}`,
+  path: pathname,
+  withCookie,
+  ...(roundTrips === undefined ? {} : { roundTrips }),
+});
+
+const routes = {
+  health: route("/api/health", false),
+  me: route("/api/me", true, 1),
+  unguarded: route("/bench-unguarded", false),
+  profile: route("/profile", true, 1),
+  home: route("/", false),
+  homeWithCookie: route("/", true, 0),
+  healthWithCookie: route("/api/health", true, 0),
+};
+
+/** Guarded route, its unguarded twin, and the least ratio of their requests per second. */
+const comparisons: ReadonlyArray<[guarded: Route, twin: Route, atLeast: number]> = [
+  [routes.me, routes.health, 0.8],
+  [routes.profile, routes.unguarded, 0.9],
+  [routes.homeWithCookie, routes.home, 0.95],
+];
+
+/** Routes whose Redis traffic is counted. */
+const countedRoutes: readonly Route[] = [
+  routes.me,
+  routes.profile,
+  routes.homeWithCookie,
+  routes.healthWithCookie,
+];
+
+type Cleanup = () => Promise<void> | void;
+const cleanups: Cleanup[] = [];
+
+async function cleanUp(): Promise<void> {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      console.error(`bench: cleanup failed: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** Copies the app's source (the working tree, or BENCH_REF) and adds the unguarded page. */
+function prepareCopy(dir: string): string {
+  const ref = process.env.BENCH_REF;
+  if (ref) {
+    const archive = spawnSync("git", ["archive", "--format=tar", ref], {
+      cwd: projectRoot,
+      maxBuffer: 1 << 30,
+    });
+    if (archive.status !== 0)
+      throw new Error(`git archive ${ref} failed: ${archive.stderr.toString("utf8")}`);
+    execFileSync("tar", ["-x", "-C", dir], { input: archive.stdout });
+    for (const file of harnessFilesRunInCopy) {
+      if (!existsSync(path.join(dir, file)))
+        cpSync(path.join(projectRoot, file), path.join(dir, file));
+    }
+  } else {
+    const files = execFileSync(
+      "git",
+      ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+      { cwd: projectRoot, maxBuffer: 1 << 28 },
+    )
+      .toString("utf8")
+      .split("\0")
+      .filter(Boolean);
+    for (const file of files) {
+      const from = path.join(projectRoot, file);
+      // Deleted in the working tree but not yet in the index.
+      if (!existsSync(from)) continue;
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      cpSync(from, path.join(dir, file));
+    }
+  }
+  symlinkSync(path.join(projectRoot, "node_modules"), path.join(dir, "node_modules"));
+  writeFileSync(path.join(dir, unguardedPagePath), unguardedPage);
+  return ref ? `commit ${ref}` : "the working tree";
+}
+
+async function buildCopy(dir: string): Promise<void> {
+  const build = startProcess(
+    "next-build",
+    "npm",
+    ["run", "build"],
+    { ...baseEnv(), NEXT_TELEMETRY_DISABLED: "1" },
+    { cwd: dir, processGroup: true },
+  );
+  cleanups.push(() => build.stop());
+  const timer = setTimeout(() => void build.stop(), buildTimeoutMs);
+  const code = await build.exited;
+  clearTimeout(timer);
+  if (code !== 0)
+    throw new Error(`the bench's build failed (exit ${code}):\n${build.output()}`);
+}
+
+interface RunningStack {
+  /** The app's own URL (APP_BASE_URL), where logins start and end. */
+  appBaseUrl: string;
+  /** The same server by its address, for measured requests. */
+  appUrl: string;
+}
+
+async function startStack(dir: string, redisUrl: string): Promise<RunningStack> {
+  const [idpPort, appPort] = [await freePort(), await freePort()];
+  // The SDK refuses an IP address as the provider's domain: name the loopback instead.
+  const idpUrl = `http://localhost:${idpPort}`;
+  const appBaseUrl = `http://localhost:${appPort}`;
+  const idp = startProcess(
+    "idp",
+    process.execPath,
+    [tsxCli, "dev/idp/server.ts"],
+    {
+      ...baseEnv(),
+      IDP_PORT: String(idpPort),
+      IDP_HOST: "127.0.0.1",
+      IDP_APP_URLS: appBaseUrl,
+      IDP_CLIENT_ID: clientId,
+      IDP_CLIENT_SECRET: clientSecret,
+      IDP_AUDIENCE: audience,
+      IDP_KEY_FILE: path.join(dir, ".bench-idp-signing-key.json"),
+    },
+    { cwd: dir },
+  );
+  cleanups.push(() => idp.stop());
+  const standalone = path.join(dir, ".next/standalone");
+  const app = startProcess(
+    "app",
+    process.execPath,
+    [path.join(standalone, "server.js")],
+    {
+      ...baseEnv(),
+      NODE_ENV: "production",
+      HOSTNAME: "127.0.0.1",
+      PORT: String(appPort),
+      AUTH0_DOMAIN: idpUrl,
+      AUTH0_CLIENT_ID: clientId,
+      AUTH0_CLIENT_SECRET: clientSecret,
+      AUTH0_SECRET: appSecret,
+      AUTH0_AUDIENCE: audience,
+      APP_BASE_URL: appBaseUrl,
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: keyPrefix,
+    },
+    { cwd: standalone },
+  );
+  cleanups.push(() => app.stop());
+  await waitForHttp(`${idpUrl}/healthz`, idp);
+  await waitForHttp(`${appBaseUrl}/api/health`, app);
+  // Load goes to the address itself, so no request waits on a name lookup.
+  return { appBaseUrl, appUrl: `http://127.0.0.1:${appPort}` };
+}
+
+async function logInAlice(appUrl: string): Promise<string> {
+  const alice = TEST_USERS.find((user) => user.username === "alice");
+  if (!alice) throw new Error("the local provider has no user alice");
+  const agent = new HttpAgent();
+  await logInOverHttp(agent, appUrl, alice);
+  const session = agent.cookies().get(sessionCookieName);
+  if (!session) throw new Error(`the login left no ${sessionCookieName} cookie`);
+  return `${sessionCookieName}=${session}`;
+}
+
+function headersFor(target: Route, cookie: string): Record<string, string> {
+  return target.withCookie ? { cookie } : {};
+}
+
+/** Refuses to measure a route that does not answer 200: it would measure the wrong thing. */
+async function assertAnswers200(appUrl: string, cookie: string): Promise<void> {
+  for (const target of Object.values(routes)) {
+    const response = await fetch(`${appUrl}${target.path}`, {
+      headers: headersFor(target, cookie),
+      redirect: "manual",
+    });
+    await response.arrayBuffer();
+    if (response.status !== 200)
+      throw new Error(`${target.label} answered ${response.status}, not 200`);
+  }
+}
+
+async function requestsPerSecond(
+  appUrl: string,
+  target: Route,
+  cookie: string,
+  seconds: number,
+): Promise<number> {
+  const result = await autocannon({
+    url: `${appUrl}${target.path}`,
+    connections,
+    duration: seconds,
+    headers: headersFor(target, cookie),
+  });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(
+      `${target.label} under load: ${result.non2xx} non-2xx answers, ${result.errors} errors`,
+    );
+  return result.requests.total / result.duration;
+}
+
+/** Each route warmed up, then each measured, back to back in this one process. */
+async function measureThroughput(
+  appUrl: string,
+  cookie: string,
+): Promise<Map<Route, number>> {
+  const measured = [
+    ...new Set(comparisons.flatMap(([guarded, twin]) => [guarded, twin])),
+  ];
+  for (const target of measured)
+    await requestsPerSecond(appUrl, target, cookie, warmUpSeconds);
+  const perSecond = new Map<Route, number>();
+  for (const target of measured)
+    perSecond.set(
+      target,
+      await requestsPerSecond(appUrl, target, cookie, measureSeconds),
+    );
+  return perSecond;
+}
+
+interface RedisCost {
+  roundTrips: number;
+  /** Client commands (a script call, or a plain command) that wrote a session key. */
+  sessionWrites: number;
+}
+
+interface MonitoredCommand {
+  name: string;
+  key: string | undefined;
+  /** Run by a Lua script, not sent by a client. */
+  fromScript: boolean;
+}
+
+const writeCommands = new Set([
+  "SET",
+  "SETEX",
+  "PSETEX",
+  "SETNX",
+  "GETSET",
+  "GETDEL",
+  "HSET",
+  "HMSET",
+  "HSETNX",
+  "HDEL",
+  "HINCRBY",
+  "EXPIRE",
+  "PEXPIRE",
+  "EXPIREAT",
+  "PEXPIREAT",
+  "PERSIST",
+  "SADD",
+  "SREM",
+  "ZADD",
+  "ZREM",
+  "DEL",
+  "UNLINK",
+  "INCR",
+  "INCRBY",
+  "RENAME",
+]);
+
+/** How many client commands wrote a session key, themselves or through their script. */
+function countWritingRoundTrips(commands: readonly MonitoredCommand[]): number {
+  let writes = 0;
+  let current = false;
+  for (const command of commands) {
+    if (!command.fromScript) {
+      if (current) writes++;
+      current = false;
+    }
+    if (isSessionWrite(command)) current = true;
+  }
+  return current ? writes + 1 : writes;
+}
+
+function isSessionWrite(command: MonitoredCommand): boolean {
+  return (
+    (writeCommands.has(command.name) || command.name === "GETEX") &&
+    command.key?.startsWith(keyPrefix) === true
+  );
+}
+
+/**
+ * Counts, on a MONITOR connection, what N sequential requests of each route make the app
+ * send to Redis (commands not run by a Lua script: round trips, as long as the app does
+ * not pipeline) and how many of all commands, scripts' included, write the session
+ * store's keys. Marks sent between the routes tell their commands apart.
+ */
+async function measureRedisCost(
+  redisUrl: string,
+  appUrl: string,
+  cookie: string,
+): Promise<Map<Route, RedisCost>> {
+  // monitor() opens a connection of its own beside the client it is called on.
+  const client = new Redis(redisUrl, { lazyConnect: true });
+  const monitor = await client.monitor();
+  const marker = new Redis(redisUrl);
+  const seen: MonitoredCommand[] = [];
+  monitor.on("monitor", (_time: string, args: string[], source: string) => {
+    seen.push({
+      name: (args[0] ?? "").toUpperCase(),
+      key: args[1],
+      fromScript: source === "lua",
+    });
+  });
+  const mark = async (label: string): Promise<number> => {
+    const text = `bench-mark:${label}`;
+    await marker.echo(text);
+    for (let waited = 0; waited < 5_000; waited += 20) {
+      const at = seen.findIndex((c) => c.name === "ECHO" && c.key === text);
+      if (at >= 0) return at;
+      await sleep(20);
+    }
+    throw new Error(`MONITOR never showed the mark ${text}`);
+  };
+  try {
+    const costs = new Map<Route, RedisCost>();
+    for (const target of countedRoutes) {
+      const send = () => requestOnce(appUrl, target, cookie);
+      for (let i = 0; i < warmUpRequests; i++) await send();
+      await sleep(settleMs);
+      const start = await mark(`${target.label}:start`);
+      for (let i = 0; i < sequentialRequests; i++) await send();
+      await sleep(settleMs);
+      const end = await mark(`${target.label}:end`);
+      const commands = seen.slice(start + 1, end);
+      costs.set(target, {
+        roundTrips: commands.filter((c) => !c.fromScript).length / sequentialRequests,
+        sessionWrites: countWritingRoundTrips(commands),
+      });
+    }
+    return costs;
+  } finally {
+    monitor.disconnect();
+    client.disconnect();
+    marker.disconnect();
+  }
+}
+
+async function requestOnce(appUrl: string, target: Route, cookie: string) {
+  const response = await fetch(`${appUrl}${target.path}`, {
+    headers: headersFor(target, cookie),
+    redirect: "manual",
+  });
+  await response.arrayBuffer();
+  if (response.status !== 200)
+    throw new Error(`${target.label} answered ${response.status}, not 200`);
+}
+
+/** Runs dev/harness/session-memory.ts inside the copy: the store of the code benchmarked. */
+async function measureSessionMemory(
+  dir: string,
+  redisUrl: string,
+): Promise<SessionMemory> {
+  const run = startProcess(
+    "session-memory",
+    process.execPath,
+    [tsxCli, "dev/harness/session-memory.ts", redisUrl, String(sessionsForMemory)],
+    baseEnv(),
+    { cwd: dir },
+  );
+  cleanups.push(() => run.stop());
+  const code = await run.exited;
+  const line = run.output().trim().split("\n").pop() ?? "";
+  if (code !== 0 || !line.startsWith("{"))
+    throw new Error(
+      `measuring memory per session failed (exit ${code}):\n${run.output()}`,
+    );
+  return JSON.parse(line) as SessionMemory;
+}
+
+/** MEMORY USAGE of the real login's session hash (the bench may scan; the app never does). */
+async function realSessionBytes(redisUrl: string): Promise<number> {
+  const redis = new Redis(redisUrl);
+  try {
+    const keys = await scanKeysUnder(redis, `${keyPrefix}session:`);
+    let bytes = 0;
+    for (const key of keys)
+      bytes += Number(await redis.memory("USAGE", key, "SAMPLES", 0));
+    return bytes;
+  } finally {
+    await redis.quit();
+  }
+}
+
+interface Row {
+  measure: string;
+  value: string;
+  target: string;
+  met: boolean | undefined;
+}
+
+function printTable(rows: readonly Row[]): void {
+  const width = Math.max(...rows.map((row) => row.measure.length));
+  const line = (measure: string, value: string, target: string, met: string) =>
+    console.log(
+      `${measure.padEnd(width)}  ${value.padStart(10)}  ${target.padStart(8)}  ${met}`,
+    );
+  line("measure", "value", "target", "met");
+  for (const row of rows)
+    line(
+      row.measure,
+      row.value,
+      row.target,
+      row.met === undefined ? "" : row.met ? "met" : "not met",
+    );
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), "bench-throughput-"));
+  cleanups.push(() => {
+    // Unlink the node_modules link first: nothing may ever reach through it.
+    if (existsSync(path.join(dir, "node_modules")))
+      unlinkSync(path.join(dir, "node_modules"));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const source = prepareCopy(dir);
+  console.log(`bench: building ${source} with ${unguardedPagePath} in ${dir}`);
+  await buildCopy(dir);
+
+  const redis = await startPrivateServer();
+  cleanups.push(() => redis.stop());
+  const { appBaseUrl, appUrl } = await startStack(dir, redis.url);
+  const cookie = await logInAlice(appBaseUrl);
+  await assertAnswers200(appUrl, cookie);
+
+  console.log(
+    `bench: load, ${connections} connections, ${measureSeconds} s per route after ${warmUpSeconds} s of warm-up`,
+  );
+  const perSecond = await measureThroughput(appUrl, cookie);
+  for (const [target, rps] of perSecond)
+    console.log(`  ${target.label.padEnd(28)} ${rps.toFixed(0).padStart(7)} req/s`);
+  const costStarted = Date.now();
+  const costs = await measureRedisCost(redis.url, appUrl, cookie);
+  const costSeconds = (Date.now() - costStarted) / 1000;
+  const memory = await measureSessionMemory(dir, redis.url);
+  const realBytes = await realSessionBytes(redis.url);
+
+  const rows: Row[] = [];
+  for (const [guarded, twin, atLeast] of comparisons) {
+    const ratio = perSecond.get(guarded)! / perSecond.get(twin)!;
+    rows.push({
+      measure: `${guarded.label} ÷ ${twin.label}`,
+      value: `${ratio.toFixed(2)}×`,
+      target: `≥ ${atLeast.toFixed(2)}×`,
+      met: ratio >= atLeast,
+    });
+  }
+  for (const [target, cost] of costs)
+    rows.push({
+      measure: `Redis round trips per ${target.label}`,
+      value: cost.roundTrips.toFixed(2),
+      target: `≤ ${target.roundTrips}`,
+      met: cost.roundTrips <= (target.roundTrips ?? Infinity),
+    });
+  // All counted requests are one session's, within a minute or two: its writes in that
+  // time, per started minute.
+  const writes = [...costs.values()].reduce((sum, cost) => sum + cost.sessionWrites, 0);
+  const minutes = Math.max(1, Math.ceil(costSeconds / 60));
+  rows.push({
+    measure: `session writes per session per minute (${writes} in ${costSeconds.toFixed(0)} s, ${costs.size * sequentialRequests} requests)`,
+    value: (writes / minutes).toFixed(2),
+    target: `≤ ${targets.writesPerSessionPerMinute}`,
+    met: writes / minutes <= targets.writesPerSessionPerMinute,
+  });
+  rows.push(
+    {
+      measure: `memory per session (used_memory Δ, ${memory.sessions} sessions)`,
+      value: `${memory.usedMemoryPerSession.toFixed(0)} B`,
+      target: `≤ ${targets.bytesPerSession} B`,
+      met: memory.usedMemoryPerSession <= targets.bytesPerSession,
+    },
+    {
+      measure: `memory per session (MEMORY USAGE sum, ${memory.keysPerSession.toFixed(1)} keys each)`,
+      value: `${memory.memoryUsagePerSession.toFixed(0)} B`,
+      target: `≤ ${targets.bytesPerSession} B`,
+      met: memory.memoryUsagePerSession <= targets.bytesPerSession,
+    },
+    {
+      measure: "for scale: MEMORY USAGE of alice's real session hash",
+      value: `${realBytes} B`,
+      target: "",
+      met: undefined,
+    },
+  );
+  console.log(
+    `\nbench: ${source}; round trips and writes over ${sequentialRequests} sequential requests of one session`,
+  );
+  printTable(rows);
+}
+
+setTimeout(() => {
+  console.error(`bench: gave up after ${runTimeoutMs / 60_000} minutes`);
+  void cleanUp().finally(() => process.exit(1));
+}, runTimeoutMs);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`bench: ${signal}, stopping`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+main()
+  .then(cleanUp)
+  // Whatever a library still holds open (keep-alive sockets), the run is over.
+  .then(() => process.exit(0))
+  .catch(async (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    // A child's whole output can be long: its end says what went wrong.
+    console.error(`bench: ${message.slice(-maxErrorChars)}`);
+    await cleanUp();
+    process.exit(1);
+  });

@@ -1,0 +1,87 @@
+/**
+ * What one session costs in Redis memory, measured by the store itself: creates
+ * `count` sessions through `RedisSessionStore.set` (one user each, as most sessions
+ * are), reads `used_memory` before and after and sums `MEMORY USAGE` of every key they
+ * made, then removes them. Run directly (`tsx dev/harness/session-memory.ts <redis-url>
+ * <count>`) it prints the result as one JSON line, which is how the throughput bench
+ * measures the very code it benchmarks.
+ */
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { RedisSessionStore, sessionKeysFor } from "../../lib/shared";
+import { scanKeysUnder } from "./scan-keys";
+import { makeSession } from "./session-fixtures";
+
+export interface SessionMemory {
+  sessions: number;
+  /** `INFO memory` used_memory after minus before, divided by `sessions`. */
+  usedMemoryPerSession: number;
+  /** The sum of `MEMORY USAGE` over every key the sessions made, divided by `sessions`. */
+  memoryUsagePerSession: number;
+  keysPerSession: number;
+}
+
+const issuer = "https://tenant.example.com/";
+const lifetime = { rolling: true, absoluteDuration: 86400, inactivityDuration: 3600 };
+const batch = 200;
+
+export async function measureSessionMemory(
+  redisUrl: string,
+  count: number,
+): Promise<SessionMemory> {
+  const redis = new Redis(redisUrl);
+  const prefix = `session-memory:${randomBytes(4).toString("hex")}:`;
+  const store = new RedisSessionStore({
+    redis,
+    keys: sessionKeysFor(prefix),
+    lifetime,
+    issuer,
+  });
+  try {
+    const before = await usedMemory(redis);
+    for (let done = 0; done < count; done += batch) {
+      await Promise.all(
+        Array.from({ length: Math.min(batch, count - done) }, (_, i) =>
+          store.set(
+            randomBytes(16).toString("hex"),
+            makeSession({ sub: `auth0|user-${done + i}`, sid: `sid-${done + i}` }),
+          ),
+        ),
+      );
+    }
+    const after = await usedMemory(redis);
+    const keys = await scanKeysUnder(redis, prefix);
+    let memoryUsage = 0;
+    for (const key of keys) {
+      memoryUsage += Number(await redis.memory("USAGE", key, "SAMPLES", 0));
+    }
+    for (let i = 0; i < keys.length; i += 1000)
+      await redis.del(...keys.slice(i, i + 1000));
+    return {
+      sessions: count,
+      usedMemoryPerSession: (after - before) / count,
+      memoryUsagePerSession: memoryUsage / count,
+      keysPerSession: keys.length / count,
+    };
+  } finally {
+    await redis.quit();
+  }
+}
+
+async function usedMemory(redis: Redis): Promise<number> {
+  const info = await redis.info("memory");
+  const match = /^used_memory:(\d+)/m.exec(info);
+  if (!match) throw new Error("INFO memory has no used_memory line");
+  return Number(match[1]);
+}
+
+if (require.main === module) {
+  const [url, count] = process.argv.slice(2);
+  if (!url || !count) {
+    console.error("usage: tsx dev/harness/session-memory.ts <redis-url> <count>");
+    process.exit(2);
+  }
+  void measureSessionMemory(url, Number(count)).then((result) =>
+    console.log(JSON.stringify(result)),
+  );
+}
