@@ -15,8 +15,10 @@ const tsJestOptions = {
 const shared = {
   testEnvironment: "node",
   transform: { "^.+\\.[cm]?[jt]sx?$": ["ts-jest", tsJestOptions] },
-  // jose ships ESM only; let ts-jest turn it into CommonJS for the test runtime.
-  transformIgnorePatterns: ["/node_modules/(?!(jose)/)"],
+  // jose and the SDK ship ESM only; let ts-jest turn them into CommonJS for the tests.
+  transformIgnorePatterns: [
+    "/node_modules/(?!(jose|@auth0/nextjs-auth0|@panva/hkdf|@edge-runtime/cookies)/)",
+  ],
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/fail-on-console-error.ts"],
   modulePathIgnorePatterns: ["<rootDir>/.next/"],
 };

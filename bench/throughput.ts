@@ -49,7 +49,9 @@ const targets = {
 
 const connections = 10;
 const warmUpSeconds = 2;
-const measureSeconds = 5;
+/** Alternating rounds per comparison, each route `measureSeconds` per round. */
+const rounds = 4;
+const measureSeconds = 3;
 const sequentialRequests = 200;
 const warmUpRequests = 20;
 const sessionsForMemory = 2_000;
@@ -227,10 +229,15 @@ async function startStack(dir: string, redisUrl: string): Promise<RunningStack> 
   );
   cleanups.push(() => idp.stop());
   const standalone = path.join(dir, ".next/standalone");
+  // BENCH_CPU_PROFILE_DIR=<dir>: the app writes a V8 CPU profile there when it stops.
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
   const app = startProcess(
     "app",
     process.execPath,
-    [path.join(standalone, "server.js")],
+    [
+      ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : []),
+      path.join(standalone, "server.js"),
+    ],
     {
       ...baseEnv(),
       NODE_ENV: "production",
@@ -300,7 +307,11 @@ async function requestsPerSecond(
   return result.requests.total / result.duration;
 }
 
-/** Each route warmed up, then each measured, back to back in this one process. */
+/**
+ * Each route warmed up, then measured in rounds that alternate each guarded route with
+ * its twin (A B, then B A), so that whatever else the machine does in between weighs on
+ * both alike. A route's figure is its mean over the rounds.
+ */
 async function measureThroughput(
   appUrl: string,
   cookie: string,
@@ -310,13 +321,17 @@ async function measureThroughput(
   ];
   for (const target of measured)
     await requestsPerSecond(appUrl, target, cookie, warmUpSeconds);
-  const perSecond = new Map<Route, number>();
-  for (const target of measured)
-    perSecond.set(
-      target,
-      await requestsPerSecond(appUrl, target, cookie, measureSeconds),
-    );
-  return perSecond;
+  const totals = new Map<Route, number>();
+  for (let round = 0; round < rounds; round++) {
+    for (const [guarded, twin] of comparisons) {
+      const order = round % 2 === 0 ? [guarded, twin] : [twin, guarded];
+      for (const target of order) {
+        const rps = await requestsPerSecond(appUrl, target, cookie, measureSeconds);
+        totals.set(target, (totals.get(target) ?? 0) + rps);
+      }
+    }
+  }
+  return new Map([...totals].map(([target, total]) => [target, total / rounds]));
 }
 
 interface RedisCost {
@@ -530,7 +545,7 @@ async function main(): Promise<void> {
   await assertAnswers200(appUrl, cookie);
 
   console.log(
-    `bench: load, ${connections} connections, ${measureSeconds} s per route after ${warmUpSeconds} s of warm-up`,
+    `bench: load, ${connections} connections, ${rounds} alternating rounds of ${measureSeconds} s per route after ${warmUpSeconds} s of warm-up`,
   );
   const perSecond = await measureThroughput(appUrl, cookie);
   for (const [target, rps] of perSecond)

@@ -1,4 +1,3 @@
-import { Auth0Client } from "@auth0/nextjs-auth0/server";
 import { createOnCallback } from "./login/callback";
 import { getConfig } from "./config";
 import {
@@ -9,6 +8,7 @@ import {
 import { log } from "./log";
 import { processSingleton } from "./process-singleton";
 import { sessionStore } from "./session";
+import { RequestSessionClient } from "./session/request-session-client";
 
 const config = getConfig();
 
@@ -16,7 +16,7 @@ const config = getConfig();
 export const auth0 = processSingleton(
   "auth0",
   () =>
-    new Auth0Client({
+    new RequestSessionClient({
       domain: config.auth0.domain,
       clientId: config.auth0.clientId,
       clientSecret: config.auth0.clientSecret,

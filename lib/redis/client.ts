@@ -101,8 +101,9 @@ export async function redisReadyForRequest(maxWaitMs = 2_000): Promise<boolean> 
  * `cluster_state:ok` (a cluster with unassigned or failed slots answers some keys only).
  */
 export async function checkRedisServes(): Promise<boolean> {
-  if (!(redis instanceof Cluster)) return (await redis.ping()) === "PONG";
-  const masters = redis.nodes("master");
+  // `isCluster`, not `instanceof`: the client may come from another Next bundle's copy.
+  if (!redis.isCluster) return (await redis.ping()) === "PONG";
+  const masters = (redis as Cluster).nodes("master");
   if (masters.length === 0) return false;
   const states = await Promise.all(masters.map((node) => node.cluster("INFO")));
   return states.every((info) => /^cluster_state:ok\s*$/m.test(String(info)));

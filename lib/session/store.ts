@@ -129,7 +129,7 @@ export class RedisSessionStore implements SessionDataStore {
     const deadline = session.internal.createdAt + this.lifetime.absoluteDuration;
     if (deadline <= now) return;
     const key = this.keys.session(id);
-    forgetSessionReads(key);
+    forgetSessionReads();
     const sub = session.user.sub;
     const sid = session.internal.sid ?? "";
     const userTag = this.keys.userTag(this.issuer, sub);
@@ -184,7 +184,7 @@ export class RedisSessionStore implements SessionDataStore {
    */
   async update(id: string, session: SessionData): Promise<boolean> {
     const key = this.keys.session(id);
-    forgetSessionReads(key);
+    forgetSessionReads();
     const written = await this.run(
       updateSession,
       [key],
@@ -202,7 +202,7 @@ export class RedisSessionStore implements SessionDataStore {
   /** Deletes a session (the app's own logout), then unlists it from its user's index. */
   async delete(id: string): Promise<void> {
     const key = this.keys.session(id);
-    forgetSessionReads(key);
+    forgetSessionReads();
     const owner = (await this.run(deleteSession, [key], [])) as [string, string] | null;
     if (!owner) return;
     const [userTag, sid] = owner;
@@ -258,12 +258,11 @@ export class RedisSessionStore implements SessionDataStore {
     );
     if (listed === -1) return { replayed: true };
     const members = listed as string[];
+    forgetSessionReads();
     const results = await Promise.all(
       members.map((member) => {
         const id = member.slice(0, member.indexOf(":"));
-        const key = this.keys.session(id);
-        forgetSessionReads(key);
-        return this.run(endListedSession, [key], [userTag, sid]);
+        return this.run(endListedSession, [this.keys.session(id)], [userTag, sid]);
       }),
     );
     // Unlist what is gone now (ended here or before); keep what is someone else's.

@@ -5,13 +5,9 @@ import { auth0 } from "../auth0";
 import { getConfig } from "../config";
 import { forgetSessionReads } from "../session/read-scope";
 import { refreshLockKey } from "./keys";
+import { AccessTokenErrorCode } from "@auth0/nextjs-auth0/errors";
 import {
-  AccessTokenError,
-  AccessTokenErrorCode,
-  OAuth2Error,
-} from "@auth0/nextjs-auth0/errors";
-import {
-  findCause,
+  findSdkError,
   isSessionStoreUnavailable,
   SingleFlightTimeoutError,
 } from "../errors";
@@ -105,8 +101,8 @@ const loginRequiredCodes: ReadonlySet<string> = new Set([
  */
 function classifyTokenError(error: unknown, sub: string): AccessTokenResult {
   if (isSessionStoreUnavailable(error)) throw error;
-  const tokenError = findCause(error, AccessTokenError);
-  const providerError = findCause(error, OAuth2Error);
+  const tokenError = findSdkError(error, "AccessTokenError");
+  const providerError = findSdkError(error, "OAuth2Error");
   const code = tokenError?.code;
   const cause = providerError?.code;
   if ((code && loginRequiredCodes.has(code)) || cause === "invalid_grant") {
