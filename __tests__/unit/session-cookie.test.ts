@@ -1,12 +1,11 @@
 import { generateSessionCookie } from "@auth0/nextjs-auth0/testing";
-import type { SessionData } from "@auth0/nextjs-auth0/types";
 import { sessionCookieReader } from "../../lib/session/session-cookie";
 
 const secret = "a-32-character-or-longer-secret-for-the-session-cookie";
 
 /** The cookie the SDK's own encryption makes for a stateful session: `{ id }`. */
 function sdkCookie(payload: object, withSecret = secret): Promise<string> {
-  return generateSessionCookie(payload as unknown as SessionData, { secret: withSecret });
+  return generateSessionCookie(payload, { secret: withSecret });
 }
 
 describe("the session cookie reader", () => {

@@ -55,7 +55,7 @@ export class RequestSessionClient extends Auth0Client {
 
 /** The value of cookie `name` in a Pages Router or Next request. */
 function cookieValue(req: SessionRequest, name: string): string | undefined {
-  const headers = req.headers as Headers | Record<string, string | string[] | undefined>;
+  const headers = req.headers;
   const header =
     typeof (headers as Headers).get === "function"
       ? (headers as Headers).get("cookie")
