@@ -2,7 +2,10 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "../../dev/harness/free-port";
+import { baseEnv } from "../../dev/harness/processes";
 import { projectRoot, startProcess, waitForHttp, type RunningProcess } from "./processes";
+
+export { baseEnv };
 
 export const clientId = "e2e-client";
 export const clientSecret = "e2e-client-secret-0123456789abcdef0123456789";
@@ -34,17 +37,6 @@ export interface StackOptions {
   keyPrefix: string;
   appEnv?: Record<string, string>;
   idpEnv?: Record<string, string>;
-}
-
-/** The env every child gets: the parent's minus what would confuse the app. */
-export function baseEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith("AUTH0_") || key.startsWith("IDP_") || key === "APP_BASE_URL")
-      delete env[key];
-  }
-  delete env.NODE_OPTIONS;
-  return env;
 }
 
 export function assertBuilt(): void {

@@ -3,6 +3,7 @@ import type {
   SessionData,
   SessionDataStore,
 } from "@auth0/nextjs-auth0/types";
+import { clockSkewSeconds, type LogoutClaims } from "../backchannel-logout/logout-token";
 import type { SessionLifetime } from "../config";
 import { LoginOvertakenError, SessionStoreUnavailableError } from "../errors";
 import { runLuaCommand, type LuaCommand, type RedisClient } from "../redis/lua-command";
@@ -32,9 +33,6 @@ export const touchIntervalSeconds = 60;
  */
 export const overtakenLoginWindowSeconds = 3600;
 
-/** How far the app's clock may be from the provider's (logout tokens' `exp`). */
-const clockSkewSeconds = 30;
-
 export interface RedisSessionStoreOptions {
   redis: RedisClient;
   keys: SessionKeys;
@@ -43,17 +41,6 @@ export interface RedisSessionStoreOptions {
   issuer: string;
   /** Injected so tests can move time; epoch seconds. @default the system clock */
   now?: () => number;
-}
-
-/** The claims of a verified logout token that the store acts on. */
-export interface LogoutTokenClaims {
-  iss: string;
-  sub?: string;
-  sid?: string;
-  jti: string;
-  /** When the provider issued the logout token (its clock): logins issued up to it are refused. */
-  iat: number;
-  exp: number;
 }
 
 /** What a back-channel logout did. */
@@ -221,7 +208,7 @@ export class RedisSessionStore implements SessionDataStore {
    * retry is carried out, and after success a replay is refused. Costs O(sessions of
    * that user), whatever else Redis holds.
    */
-  async endSessionsByLogoutToken(claims: LogoutTokenClaims): Promise<LogoutOutcome> {
+  async endSessionsByLogoutToken(claims: LogoutClaims): Promise<LogoutOutcome> {
     if (claims.iss !== this.issuer) return { replayed: false, sessionsEnded: 0 };
     const jtiTtl = Math.max(1, claims.exp - this.now() + clockSkewSeconds);
     const sid = claims.sid ?? "";
