@@ -12,6 +12,8 @@ export default tseslint.config(
       "node_modules/**",
       "coverage/**",
       ".test-artifacts/**",
+      ".ci/.node/**",
+      ".next-dev/**",
       "next-env.d.ts",
     ],
   },

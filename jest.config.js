@@ -20,7 +20,11 @@ const shared = {
     "/node_modules/(?!(jose|@auth0/nextjs-auth0|@panva/hkdf|@edge-runtime/cookies)/)",
   ],
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/fail-on-console-error.ts"],
-  modulePathIgnorePatterns: ["<rootDir>/.next/"],
+  modulePathIgnorePatterns: [
+    "<rootDir>/.next/",
+    "<rootDir>/.next-dev/",
+    "<rootDir>/.ci/.node/",
+  ],
 };
 
 /** @type {import('jest').Config} */

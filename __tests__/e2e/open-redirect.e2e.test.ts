@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Redis } from "ioredis";
 import { HttpAgent, submitProviderLogin } from "../support/http-agent";
@@ -9,16 +9,13 @@ import { clearPrefix, connectTestRedis } from "../support/test-redis";
 
 jest.setTimeout(300_000);
 
-// 485 known open-redirect payloads from the SDK's own test fixtures; `whitelisted.com`
-// stands for this app, every other host is an attacker's.
-const payloadsFile =
-  process.env.OPEN_REDIRECT_PAYLOADS ??
-  path.join(projectRoot, "../shared/data/open-redirect-payloads.json");
-if (!existsSync(payloadsFile)) {
-  throw new Error(
-    `${payloadsFile} is missing: the test data lives in shared/ beside the project (or set OPEN_REDIRECT_PAYLOADS)`,
-  );
-}
+// 485 known open-redirect payloads from the SDK's own test fixtures (MIT; see
+// __tests__/fixtures/README.md); `whitelisted.com` stands for this app, every other host
+// is an attacker's.
+const payloadsFile = path.join(
+  projectRoot,
+  "__tests__/fixtures/open-redirect-payloads.json",
+);
 const payloads = JSON.parse(readFileSync(payloadsFile, "utf8")) as string[];
 
 let stack: Stack;
