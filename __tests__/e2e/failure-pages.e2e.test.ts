@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { BrowserContext, Page } from "playwright-core";
 import { freePort } from "../../dev/harness/free-port";
-import { eventually } from "../support/eventually";
+import { stopProvider } from "../support/stack";
 import { startE2eEnv, type E2eEnv } from "../support/e2e-env";
 import { signInAtProvider, testUsers } from "../support/login";
 
@@ -232,16 +232,7 @@ describe("when the provider is down", () => {
     sessionCookie = (await tab.context.cookies(app)).find(
       (c) => c.name === "__session",
     )!.value;
-    await env.stack.idp.stop();
-    // The app trusts its last look at the provider for a few seconds.
-    await eventually(
-      async () =>
-        (await (await fetch(`${app}/api/ready`)).json()) as {
-          checks: { provider: string };
-        },
-      (ready) => ready.checks.provider === "down",
-      15_000,
-    );
+    await stopProvider(env.stack, app);
   });
 
   afterAll(async () => {

@@ -1,12 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Redis } from "ioredis";
-import { eventually } from "../support/eventually";
 import { freePort } from "../../dev/harness/free-port";
 import { HttpAgent, parseSetCookie, submitProviderLogin } from "../support/http-agent";
 import { isProviderLoginPage, signInAtProvider, testUsers } from "../support/login";
 import { startE2eEnv, type E2eEnv } from "../support/e2e-env";
-import type { Stack } from "../support/stack";
+import { stopProvider, type Stack } from "../support/stack";
 import { clearPrefix, keysUnder } from "../support/test-redis";
 
 jest.setTimeout(120_000);
@@ -260,16 +259,7 @@ describe("when the provider is down", () => {
       (url) => url.pathname === "/auth/callback",
     );
     callbackUrl = toCallback.next!;
-    await stack.idp.stop();
-    // The app trusts its last look at the provider for a few seconds.
-    await eventually(
-      async () =>
-        (await (await fetch(`${app}/api/ready`)).json()) as {
-          checks: { provider: string };
-        },
-      (ready) => ready.checks.provider === "down",
-      15_000,
-    );
+    await stopProvider(stack, app);
   });
 
   it("answers a callback whose code cannot be exchanged with a 502 page, and no session", async () => {

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "../../dev/harness/free-port";
+import { eventually } from "./eventually";
 import { baseEnv } from "../../dev/harness/processes";
 import { projectRoot, startProcess, waitForHttp, type RunningProcess } from "./processes";
 
@@ -144,4 +145,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stop,
     ...(invoicesApi ? { invoicesApi, invoicesApiUrl } : {}),
   };
+}
+
+/** Stops the provider and waits until `appUrl` sees it down (it trusts its last look briefly). */
+export async function stopProvider(stack: Stack, appUrl: string): Promise<void> {
+  await stack.idp.stop();
+  await eventually(
+    async () =>
+      (await (await fetch(`${appUrl}/api/ready`)).json()) as {
+        checks: { provider: string };
+      },
+    (ready) => ready.checks.provider === "down",
+    15_000,
+  );
 }
