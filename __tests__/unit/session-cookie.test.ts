@@ -1,32 +1,82 @@
+import { hkdfSync } from "node:crypto";
 import { generateSessionCookie } from "@auth0/nextjs-auth0/testing";
+import { EncryptJWT } from "jose";
 import { sessionCookieReader } from "../../lib/session/session-cookie";
 
 const secret = "a-32-character-or-longer-secret-for-the-session-cookie";
+const sdkKey = (withSecret: string) =>
+  new Uint8Array(hkdfSync("sha256", withSecret, "", "JWE CEK", 32));
 
-/** The cookie the SDK's own encryption makes for a stateful session: `{ id }`. */
+/** The cookie the SDK's own encryption makes for a stateful session: `{ id }`, 1 h. */
 function sdkCookie(payload: object, withSecret = secret): Promise<string> {
-  return generateSessionCookie(payload, { secret: withSecret });
+  return generateSessionCookie(payload, {
+    secret: withSecret,
+  });
+}
+
+/** A JWE made independently with jose, with the header and expiry of our choosing. */
+function joseCookie(
+  header: { alg: string; enc: string; zip?: string },
+  exp: number | undefined,
+  payload: object = { id: "abc" },
+): Promise<string> {
+  const jwt = new EncryptJWT({ ...payload }).setProtectedHeader(header);
+  if (exp !== undefined) jwt.setExpirationTime(exp);
+  return jwt.encrypt(sdkKey(secret));
+}
+
+/** `part` of a compact JWE with one character changed. */
+function tamper(cookie: string, part: number): string {
+  const parts = cookie.split(".");
+  const value = parts[part]!;
+  parts[part] = `${value.slice(0, 4)}${value[4] === "A" ? "B" : "A"}${value.slice(5)}`;
+  return parts.join(".");
 }
 
 describe("the session cookie reader", () => {
   const read = sessionCookieReader(secret);
+  const now = () => Math.floor(Date.now() / 1000);
 
   it("reads the session id from a cookie the SDK encrypted", async () => {
-    expect(await read(await sdkCookie({ id: "3f2a9c", internal: {} }))).toBe("3f2a9c");
+    expect(read(await sdkCookie({ id: "3f2a9c", internal: {} }))).toBe("3f2a9c");
   });
 
-  it("gives null for a cookie of another secret, a tampered one, or garbage", async () => {
-    expect(
-      await read(await sdkCookie({ id: "x", internal: {} }, `${secret}-other`)),
-    ).toBeNull();
+  it("gives null for a cookie of another secret, or with its header, IV, ciphertext or tag changed", async () => {
     const cookie = await sdkCookie({ id: "x", internal: {} });
-    const [header, key, iv, ciphertext, tag] = cookie.split(".");
-    const flipped = `${ciphertext!.slice(0, -2)}${ciphertext!.endsWith("A") ? "B" : "A"}${ciphertext!.slice(-1)}`;
-    expect(await read([header, key, iv, flipped, tag].join("."))).toBeNull();
-    expect(await read("not-a-jwe")).toBeNull();
+    expect(
+      read(await sdkCookie({ id: "x", internal: {} }, `${secret}-other`)),
+    ).toBeNull();
+    for (const part of [0, 2, 3, 4])
+      expect([part, read(tamper(cookie, part))]).toEqual([part, null]);
+    expect(read("not-a-jwe")).toBeNull();
+    expect(read(`${cookie}.extra`)).toBeNull();
+  });
+
+  it("accepts only dir with A256GCM, and no compression", async () => {
+    expect(read(await joseCookie({ alg: "dir", enc: "A256GCM" }, now() + 60))).toBe(
+      "abc",
+    );
+    expect(
+      read(await joseCookie({ alg: "dir", enc: "A256GCM", zip: "DEF" }, now() + 60)),
+    ).toBeNull();
+    const [, ...rest] = (
+      await joseCookie({ alg: "dir", enc: "A256GCM" }, now() + 60)
+    ).split(".");
+    const none = Buffer.from(JSON.stringify({ alg: "none", enc: "A256GCM" })).toString(
+      "base64url",
+    );
+    expect(read([none, ...rest].join("."))).toBeNull();
+  });
+
+  it("requires exp, and refuses one past the SDK's 15-second tolerance", async () => {
+    expect(read(await joseCookie({ alg: "dir", enc: "A256GCM" }, undefined))).toBeNull();
+    expect(read(await joseCookie({ alg: "dir", enc: "A256GCM" }, now() - 10))).toBe(
+      "abc",
+    );
+    expect(read(await joseCookie({ alg: "dir", enc: "A256GCM" }, now() - 16))).toBeNull();
   });
 
   it("gives null for a cookie without a string id", async () => {
-    expect(await read(await sdkCookie({ user: { sub: "a" }, internal: {} }))).toBeNull();
+    expect(read(await sdkCookie({ user: { sub: "a" }, internal: {} }))).toBeNull();
   });
 });

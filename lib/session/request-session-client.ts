@@ -16,7 +16,7 @@ type SessionRequest = Parameters<Auth0Client["getSession"]>[0];
  * what it returns.
  */
 export class RequestSessionClient extends Auth0Client {
-  private readonly readSessionId: (cookie: string) => Promise<string | null>;
+  private readonly readSessionId: (cookie: string) => string | null;
   private readonly cookieName: string;
   private readonly store: SessionDataStore;
 
@@ -40,7 +40,7 @@ export class RequestSessionClient extends Auth0Client {
     const cookie = cookieValue(req, this.cookieName);
     if (cookie === undefined) return super.getSession(req);
     return sharedSessionRead(`sdk-session:${cookie}`, async () => {
-      const id = await this.readSessionId(cookie);
+      const id = this.readSessionId(cookie);
       if (id === null) return super.getSession(req);
       const session = await this.store.get(id);
       if (!session) return null;
