@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError } from "./errors";
+import { ConfigError, type ConfigProblem } from "./errors";
 
 /** The scope asked for when `AUTH0_SCOPE` is unset: a refresh token comes with it. */
 export const DEFAULT_SCOPE = "openid profile email offline_access";
@@ -58,6 +58,12 @@ const required = (hint: string) =>
     .string({ error: `is required: ${hint}` })
     .trim()
     .min(1, { error: `is required: ${hint}` });
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : undefined));
 
 const envSchema = z.object({
   AUTH0_DOMAIN: required(
@@ -129,6 +135,8 @@ const envSchema = z.object({
   AUTH0_SESSION_ABSOLUTE_DURATION: positiveSeconds(threeDaysInSeconds),
   AUTH0_SESSION_INACTIVITY_DURATION: positiveSeconds(oneDayInSeconds),
   AUTH0_ENABLE_ACCESS_TOKEN_ENDPOINT: booleanFlag(false),
+  AUTH0_MGMT_CLIENT_ID: optionalText,
+  AUTH0_MGMT_CLIENT_SECRET: optionalText,
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
@@ -156,6 +164,12 @@ export interface AppConfig {
     /** True only for an `http://` domain: a local provider, never a real tenant. */
     allowInsecureRequests: boolean;
     enableAccessTokenEndpoint: boolean;
+    /**
+     * The machine-to-machine application that calls the provider's Management API (to end
+     * a provider session), from `AUTH0_MGMT_CLIENT_ID` and `AUTH0_MGMT_CLIENT_SECRET`.
+     * @default undefined: both unset, the Management API is not used
+     */
+    management?: { clientId: string; clientSecret: string };
   };
   session: SessionLifetime;
   redis: RedisTarget;
@@ -195,6 +209,7 @@ export function parseConfig(
         "is required, e.g. redis://127.0.0.1:6379 (or set REDIS_CLUSTER_NODES for a Redis Cluster)",
     });
   }
+  problems.push(...managementPairProblems(env));
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const e = result.data;
   return {
@@ -208,6 +223,14 @@ export function parseConfig(
       scope: e.AUTH0_SCOPE,
       allowInsecureRequests: e.AUTH0_DOMAIN.toLowerCase().startsWith("http://"),
       enableAccessTokenEndpoint: e.AUTH0_ENABLE_ACCESS_TOKEN_ENDPOINT,
+      ...(e.AUTH0_MGMT_CLIENT_ID && e.AUTH0_MGMT_CLIENT_SECRET
+        ? {
+            management: {
+              clientId: e.AUTH0_MGMT_CLIENT_ID,
+              clientSecret: e.AUTH0_MGMT_CLIENT_SECRET,
+            },
+          }
+        : {}),
     },
     session: {
       rolling: e.AUTH0_SESSION_ROLLING,
@@ -247,6 +270,24 @@ export function getConfig(): AppConfig {
       : process.env,
   );
   return cached;
+}
+
+/** The Management API's credentials come as a pair: one without the other is a mistake. */
+function managementPairProblems(
+  env: Readonly<Record<string, string | undefined>>,
+): ConfigProblem[] {
+  const id = Boolean(env.AUTH0_MGMT_CLIENT_ID?.trim());
+  const secret = Boolean(env.AUTH0_MGMT_CLIENT_SECRET?.trim());
+  if (id === secret) return [];
+  const [missing, given] = id
+    ? ["AUTH0_MGMT_CLIENT_SECRET", "AUTH0_MGMT_CLIENT_ID"]
+    : ["AUTH0_MGMT_CLIENT_ID", "AUTH0_MGMT_CLIENT_SECRET"];
+  return [
+    {
+      variable: missing,
+      message: `is required when ${given} is set: the Management API application needs both (or unset ${given})`,
+    },
+  ];
 }
 
 function isRedisUrl(value: string): boolean {

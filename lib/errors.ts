@@ -89,6 +89,19 @@ export class SingleFlightTimeoutError extends AppError {
 }
 
 /**
+ * The provider's Management API could not be reached, timed out, or answered 5xx or 429:
+ * nothing was decided, and the same call may succeed later.
+ */
+export class ProviderManagementUnavailableError extends AppError {
+  static override readonly code = "provider_management_unavailable";
+  readonly code = ProviderManagementUnavailableError.code;
+  override readonly name = "ProviderManagementUnavailableError";
+  constructor(cause: unknown) {
+    super("the provider's Management API is unavailable", { cause });
+  }
+}
+
+/**
  * `error` itself, or the first error of its `cause` chain, that is an instance of
  * `type`. The SDK wraps what a store throws (its `cause`), so a session-store outage
  * can arrive a level or two down.

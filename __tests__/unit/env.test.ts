@@ -174,3 +174,38 @@ describe("configuration", () => {
     ).toMatch(/domain such as/);
   });
 });
+
+describe("the Management API application (AUTH0_MGMT_CLIENT_ID, AUTH0_MGMT_CLIENT_SECRET)", () => {
+  it("is absent when neither variable is set", () => {
+    expect(parseConfig(valid).auth0.management).toBeUndefined();
+    expect(
+      parseConfig({ ...valid, AUTH0_MGMT_CLIENT_ID: " ", AUTH0_MGMT_CLIENT_SECRET: "" })
+        .auth0.management,
+    ).toBeUndefined();
+  });
+
+  it("is read when both are set", () => {
+    const config = parseConfig({
+      ...valid,
+      AUTH0_MGMT_CLIENT_ID: "mgmt-client",
+      AUTH0_MGMT_CLIENT_SECRET: "mgmt-secret",
+    });
+    expect(config.auth0.management).toEqual({
+      clientId: "mgmt-client",
+      clientSecret: "mgmt-secret",
+    });
+  });
+
+  it("refuses one without the other and names the missing variable", () => {
+    expect(problemsOf({ ...valid, AUTH0_MGMT_CLIENT_ID: "mgmt-client" })).toEqual({
+      AUTH0_MGMT_CLIENT_SECRET: expect.stringMatching(
+        /is required when AUTH0_MGMT_CLIENT_ID is set/,
+      ) as unknown,
+    });
+    expect(problemsOf({ ...valid, AUTH0_MGMT_CLIENT_SECRET: "mgmt-secret" })).toEqual({
+      AUTH0_MGMT_CLIENT_ID: expect.stringMatching(
+        /is required when AUTH0_MGMT_CLIENT_SECRET is set/,
+      ) as unknown,
+    });
+  });
+});

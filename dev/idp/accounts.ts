@@ -11,6 +11,8 @@ export interface TestUser {
     email: string;
     email_verified: boolean;
   };
+  /** Auth0 RBAC roles; an Action copies them into the ID token's roles claim. */
+  roles: readonly string[];
 }
 
 export const TEST_USERS: readonly TestUser[] = [
@@ -24,6 +26,7 @@ export const TEST_USERS: readonly TestUser[] = [
       email: "alice@example.com",
       email_verified: true,
     },
+    roles: [],
   },
   {
     username: "bob",
@@ -35,6 +38,19 @@ export const TEST_USERS: readonly TestUser[] = [
       email: "bob@example.com",
       email_verified: true,
     },
+    roles: [],
+  },
+  {
+    username: "admin",
+    password: "admin-password",
+    sub: "auth0|admin",
+    profile: {
+      name: "Ada Admin",
+      nickname: "admin",
+      email: "admin@example.com",
+      email_verified: true,
+    },
+    roles: ["admin"],
   },
 ];
 
@@ -65,7 +81,17 @@ export function checkCredentials(
   return user && sameSecret(user.password, password) ? user : undefined;
 }
 
-/** The claims a user can have; oidc-provider filters them by the granted scopes. */
-export function userClaims(user: TestUser): Record<string, unknown> {
-  return { sub: user.sub, ...user.profile };
+/**
+ * The claims a user can have; oidc-provider filters them by the granted scopes. `use` is
+ * `"id_token"` or `"userinfo"`: like an Auth0 Action's `api.idToken.setCustomClaim`, the
+ * roles go into the ID token only, and only for a user who has roles.
+ */
+export function userClaims(
+  user: TestUser,
+  use: string,
+  rolesClaim: string,
+): Record<string, unknown> {
+  const roles =
+    use === "id_token" && user.roles.length > 0 ? { [rolesClaim]: [...user.roles] } : {};
+  return { sub: user.sub, ...user.profile, ...roles };
 }

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { findUser, TEST_USERS } from "./accounts.js";
 import { backchannelLogoutUri, type IdpConfig } from "./config.js";
 import { HttpError, readForm, readJson, sendHtml, sendJson } from "./http.js";
-import { type Delivery, sendSubjectLogout } from "./logout-token.js";
+import { type Delivery, sendLogoutTokens } from "./logout-token.js";
 import { endSessionsOf } from "./memory-adapter.js";
 import type { SigningJwk } from "./signing-key.js";
 import type { GrantStats } from "./stats.js";
@@ -43,7 +43,7 @@ export function createAdminRoutes(options: {
     if (!user) throw new HttpError(404, `unknown user ${usernameOrSub}`);
     // First, so that the app's next redirect to /authorize meets a login page, not SSO.
     const endedSessions = endSessionsOf(user.sub);
-    const deliveries = await sendSubjectLogout({
+    const deliveries = await sendLogoutTokens({
       issuer: config.issuer,
       jwk,
       targets,

@@ -11,6 +11,11 @@ export interface IdpConfig {
   issuer: string;
   clientId: string;
   clientSecret: string;
+  /** The machine-to-machine client that may call the Management API (`/api/v2/`). */
+  managementClientId: string;
+  managementClientSecret: string;
+  /** The namespaced ID token claim that carries a user's roles, as an Auth0 Action sets it. */
+  rolesClaim: string;
   /** Origins (`http://localhost:3000`) of the app instances. */
   appOrigins: string[];
   audience: string;
@@ -109,6 +114,20 @@ function parseScopes(env: Env): string[] {
   return [...new Set(scopes)];
 }
 
+function parseRolesClaim(env: Env): string {
+  const name = "IDP_ROLES_CLAIM";
+  const raw = read(env, name) ?? "https://example.com/roles";
+  // Auth0 wants custom claims namespaced by a URL, so they never collide with standard ones.
+  const url = URL.parse(raw);
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw ConfigError.of(
+      name,
+      `must be a namespaced claim name (an http(s) URL such as https://example.com/roles), got ${JSON.stringify(raw)}`,
+    );
+  }
+  return raw;
+}
+
 function nonEmpty(env: Env, name: string, fallback: string): string {
   const value = read(env, name) ?? fallback;
   if (/\s/.test(value)) throw ConfigError.of(name, `must not contain whitespace`);
@@ -121,18 +140,35 @@ export function loadConfig(
   cwd: string = process.cwd(),
 ): IdpConfig {
   const port = positiveInteger(env, "IDP_PORT", 4000, 65535);
+  const clientId = nonEmpty(env, "IDP_CLIENT_ID", "local-app-client");
+  const managementClientId = nonEmpty(env, "IDP_MGMT_CLIENT_ID", "local-mgmt-client");
+  if (managementClientId === clientId) {
+    throw ConfigError.of("IDP_MGMT_CLIENT_ID", `must differ from IDP_CLIENT_ID`);
+  }
+  const issuer = parseIssuer(env, port);
+  const audience = parseAudience(env);
+  if (audience === `${issuer}api/v2/`) {
+    throw ConfigError.of("IDP_AUDIENCE", `must not be the Management API's ${audience}`);
+  }
   return {
     port,
     host: read(env, "IDP_HOST"),
-    issuer: parseIssuer(env, port),
-    clientId: nonEmpty(env, "IDP_CLIENT_ID", "local-app-client"),
+    issuer,
+    clientId,
     clientSecret: nonEmpty(
       env,
       "IDP_CLIENT_SECRET",
       "local-app-client-secret-change-me-0123456789",
     ),
+    managementClientId,
+    managementClientSecret: nonEmpty(
+      env,
+      "IDP_MGMT_CLIENT_SECRET",
+      "local-mgmt-client-secret-change-me-0123456789",
+    ),
+    rolesClaim: parseRolesClaim(env),
     appOrigins: parseAppOrigins(env),
-    audience: parseAudience(env),
+    audience,
     apiScopes: parseScopes(env),
     accessTokenTtl: positiveInteger(env, "IDP_ACCESS_TOKEN_TTL", 3600),
     refreshTokenTtl: positiveInteger(env, "IDP_REFRESH_TOKEN_TTL", 86400 * 14),
@@ -147,4 +183,9 @@ export function loadConfig(
 /** Where the app receives logout tokens; instances share Redis, so the first origin serves all. */
 export function backchannelLogoutUri(config: IdpConfig): string {
   return `${config.appOrigins[0]}/auth/backchannel-logout`;
+}
+
+/** The Management API's audience, in Auth0's form: `<issuer>api/v2/`. */
+export function managementAudience(config: IdpConfig): string {
+  return `${config.issuer}api/v2/`;
 }

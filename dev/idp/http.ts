@@ -57,12 +57,24 @@ export function sendHtml(res: ServerResponse, status: number, html: string): voi
   res.end(html);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
+    ...headers,
     "content-type": "application/json; charset=utf-8",
     "cache-control": "no-store",
   });
   res.end(JSON.stringify(body));
+}
+
+/** An answer without a body (204, 202). */
+export function sendEmpty(res: ServerResponse, status: number): void {
+  res.writeHead(status, { "cache-control": "no-store" });
+  res.end();
 }
 
 /** Why a fetch() failed: undici hides the useful part (ECONNREFUSED, …) in `cause`. */

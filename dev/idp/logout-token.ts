@@ -16,6 +16,8 @@ export interface Delivery {
 export interface LogoutTarget {
   clientId: string;
   backchannelLogoutUri: string;
+  /** The session's `sid` for this client: the app then ends that session only. */
+  sid?: string;
 }
 
 /** One log line per delivery; never includes the token itself. */
@@ -35,17 +37,20 @@ export function logDelivery(
 }
 
 /**
- * A logout token that names only the user (no `sid`), so the app ends every session of
- * that user — what Auth0 sends when an administrator revokes a user's sessions.
+ * A logout token for `sub`. Without a `sid` it names only the user, so the app ends every
+ * session of that user — what Auth0 sends when an administrator revokes a user's sessions;
+ * with one (Auth0 sends both) the app ends that session only.
  */
-export async function signSubjectLogoutToken(options: {
+export async function signLogoutToken(options: {
   issuer: string;
   jwk: SigningJwk;
   clientId: string;
   sub: string;
+  sid?: string | undefined;
 }): Promise<string> {
   const key = await importJWK(options.jwk, "RS256");
-  return new SignJWT({ events: { [BACKCHANNEL_LOGOUT_EVENT]: {} } })
+  const sid = options.sid === undefined ? {} : { sid: options.sid };
+  return new SignJWT({ events: { [BACKCHANNEL_LOGOUT_EVENT]: {} }, ...sid })
     .setProtectedHeader({ alg: "RS256", typ: "logout+jwt", kid: options.jwk.kid })
     .setIssuer(options.issuer)
     .setAudience(options.clientId)
@@ -72,8 +77,11 @@ async function post(url: string, logoutToken: string): Promise<Delivery> {
   }
 }
 
-/** Signs a sub-only logout token per client and POSTs it to the client's back-channel URI. */
-export async function sendSubjectLogout(options: {
+/**
+ * Signs a logout token per client (with the target's `sid`, if it has one) and POSTs it to
+ * the client's back-channel URI.
+ */
+export async function sendLogoutTokens(options: {
   issuer: string;
   jwk: SigningJwk;
   targets: readonly LogoutTarget[];
@@ -81,12 +89,15 @@ export async function sendSubjectLogout(options: {
 }): Promise<Delivery[]> {
   return Promise.all(
     options.targets.map(async (target) => {
-      const token = await signSubjectLogoutToken({
-        ...options,
+      const token = await signLogoutToken({
+        issuer: options.issuer,
+        jwk: options.jwk,
         clientId: target.clientId,
+        sub: options.sub,
+        sid: target.sid,
       });
       const delivery = await post(target.backchannelLogoutUri, token);
-      logDelivery(delivery, options.sub, false);
+      logDelivery(delivery, options.sub, target.sid !== undefined);
       return delivery;
     }),
   );

@@ -104,3 +104,35 @@ export function endSessionsOf(accountId: string): number {
   }
   return ended;
 }
+
+/**
+ * The first live provider session whose payload `matches`, with its id. A scan, as in
+ * `endSessionsOf`: this store is a development tool's map, not a shared database.
+ */
+export function findSessionWhere(
+  matches: (payload: AdapterPayload) => boolean,
+): { id: string; payload: AdapterPayload } | undefined {
+  for (const [key, entry] of entries) {
+    if (entry.model === "Session" && matches(entry.payload) && live(key)) {
+      return {
+        id: key.slice("Session:".length),
+        payload: structuredClone(entry.payload),
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Ends one provider session: the browser holding its cookie meets a login page next. */
+export function destroySession(id: string): void {
+  entries.delete(keyFor("Session", id));
+}
+
+/** Removes a grant with every token and code issued under it (what revocation does). */
+export function revokeGrant(grantId: string): void {
+  entries.delete(keyFor("Grant", grantId));
+  for (const [key, entry] of entries) {
+    if (GRANT_BOUND.has(entry.model) && entry.payload.grantId === grantId)
+      entries.delete(key);
+  }
+}

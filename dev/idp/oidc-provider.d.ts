@@ -41,6 +41,7 @@ declare module "oidc-provider" {
   export interface Client {
     readonly clientId: string;
     readonly clientName?: string;
+    readonly backchannelLogoutUri?: string;
   }
 
   export interface KoaContextWithOIDC {
@@ -138,6 +139,7 @@ declare module "oidc-provider" {
         ) => Promise<boolean>;
       };
       userinfo?: { enabled: boolean };
+      clientCredentials?: { enabled: boolean };
       backchannelLogout?: { enabled: boolean };
       rpInitiatedLogout?: {
         enabled: boolean;

@@ -1,11 +1,12 @@
 import Provider, { errors } from "oidc-provider";
 import type {
+  Client,
   ClientMetadata,
   KoaContextWithOIDC,
   ResourceServerInfo,
 } from "oidc-provider";
 import { findUserBySub, userClaims } from "./accounts.js";
-import { backchannelLogoutUri, type IdpConfig } from "./config.js";
+import { backchannelLogoutUri, type IdpConfig, managementAudience } from "./config.js";
 import { MemoryAdapter } from "./memory-adapter.js";
 import { createProviderFetch } from "./outgoing-fetch.js";
 import { deriveCookieKeys, type SigningJwk } from "./signing-key.js";
@@ -23,6 +24,9 @@ const AUTH0_ROUTES = {
 
 /** Auth0's default ID token lifetime. */
 const ID_TOKEN_TTL = 36_000;
+
+/** The Management API's scopes this provider implements (Auth0 has many more). */
+export const MANAGEMENT_API_SCOPES = ["read:sessions", "delete:sessions"] as const;
 
 function appClient(config: IdpConfig): ClientMetadata {
   return {
@@ -45,6 +49,73 @@ function appClient(config: IdpConfig): ClientMetadata {
   };
 }
 
+/** The machine-to-machine client of the Management API, as an Auth0 M2M application. */
+function managementClient(config: IdpConfig): ClientMetadata {
+  return {
+    client_id: config.managementClientId,
+    client_secret: config.managementClientSecret,
+    client_name: "Local Management API client",
+    redirect_uris: [],
+    response_types: [],
+    grant_types: ["client_credentials"],
+    token_endpoint_auth_method: "client_secret_post",
+  };
+}
+
+/** An API and the one client granted access to it (Auth0's "client grant"). */
+interface Api {
+  clientId: string;
+  info: ResourceServerInfo;
+}
+
+function apisOf(config: IdpConfig): Map<string, Api> {
+  const jwtAccessToken = {
+    accessTokenFormat: "jwt",
+    accessTokenTTL: config.accessTokenTtl,
+    jwt: { sign: { alg: "RS256" } },
+  } as const;
+  return new Map([
+    [
+      config.audience,
+      {
+        clientId: config.clientId,
+        info: {
+          ...jwtAccessToken,
+          scope: config.apiScopes.join(" "),
+          audience: config.audience,
+        },
+      },
+    ],
+    [
+      managementAudience(config),
+      {
+        clientId: config.managementClientId,
+        info: {
+          ...jwtAccessToken,
+          scope: MANAGEMENT_API_SCOPES.join(" "),
+          audience: managementAudience(config),
+        },
+      },
+    ],
+  ]);
+}
+
+/**
+ * Auth0 gives a client_credentials token every scope the client was granted for the API
+ * when the request names none (the Management API SDKs name none); oidc-provider gives only
+ * requested scopes. `defaultResource` is the first hook that grant calls, with the request's
+ * parameters parsed, so the scope is filled in there.
+ */
+function defaultClientCredentialsScope(
+  ctx: KoaContextWithOIDC,
+  client: Client,
+  api: Api | undefined,
+): void {
+  const params = ctx.oidc.params;
+  if (params?.grant_type !== "client_credentials" || params.scope) return;
+  if (api?.clientId === client.clientId) params.scope = api.info.scope;
+}
+
 function requestedAudience(ctx: KoaContextWithOIDC): string | undefined {
   // At /authorize `audience` is a registered extra parameter; the token endpoint only
   // knows its grant's parameters, so there it is read from the raw form body.
@@ -53,24 +124,19 @@ function requestedAudience(ctx: KoaContextWithOIDC): string | undefined {
 }
 
 export function createProvider(config: IdpConfig, jwk: SigningJwk): Provider {
-  const api: ResourceServerInfo = {
-    scope: config.apiScopes.join(" "),
-    audience: config.audience,
-    accessTokenFormat: "jwt",
-    accessTokenTTL: config.accessTokenTtl,
-    jwt: { sign: { alg: "RS256" } },
-  };
+  const apis = apisOf(config);
 
   const provider = new Provider(config.issuer, {
     adapter: MemoryAdapter,
-    clients: [appClient(config)],
+    clients: [appClient(config), managementClient(config)],
     clientAuthMethods: ["client_secret_basic", "client_secret_post"],
     jwks: { keys: [jwk] },
     cookies: { keys: deriveCookieKeys(jwk) },
     routes: AUTH0_ROUTES,
     scopes: ["openid", "profile", "email", "offline_access"],
     claims: {
-      openid: ["sub"],
+      // The roles claim rides on `openid`, like an Action's claim on every ID token.
+      openid: ["sub", config.rolesClaim],
       profile: ["name", "nickname", "picture"],
       email: ["email", "email_verified"],
       acr: null,
@@ -83,12 +149,18 @@ export function createProvider(config: IdpConfig, jwk: SigningJwk): Provider {
     extraParams: ["audience"],
     async findAccount(_ctx, sub) {
       const user = findUserBySub(sub);
-      return user && { accountId: user.sub, claims: async () => userClaims(user) };
+      return (
+        user && {
+          accountId: user.sub,
+          claims: async (use) => userClaims(user, use, config.rolesClaim),
+        }
+      );
     },
     interactions: { url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
     rotateRefreshToken: true,
     ttl: {
       AccessToken: config.accessTokenTtl,
+      ClientCredentials: config.accessTokenTtl,
       RefreshToken: config.refreshTokenTtl,
       Session: config.sessionTtl,
       // A grant outliving its refresh tokens keeps refreshes working for their whole TTL.
@@ -108,6 +180,8 @@ export function createProvider(config: IdpConfig, jwk: SigningJwk): Provider {
         },
       },
       userinfo: { enabled: true },
+      // The Management API's machine-to-machine tokens.
+      clientCredentials: { enabled: true },
       backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
@@ -123,8 +197,11 @@ export function createProvider(config: IdpConfig, jwk: SigningJwk): Provider {
       resourceIndicators: {
         enabled: true,
         // Auth0's `audience` is RFC 8707's `resource` under another name.
-        async defaultResource(ctx, _client, oneOf) {
-          return oneOf ?? requestedAudience(ctx);
+        async defaultResource(ctx, client, oneOf) {
+          const resource = oneOf ?? requestedAudience(ctx);
+          if (typeof resource === "string")
+            defaultClientCredentialsScope(ctx, client, apis.get(resource));
+          return resource;
         },
         // Like Auth0, code exchange and refresh issue tokens for the audience of the login.
         async useGrantedResource(ctx, model) {
@@ -136,8 +213,10 @@ export function createProvider(config: IdpConfig, jwk: SigningJwk): Provider {
           }
           return true;
         },
-        async getResourceServerInfo(_ctx, resourceIndicator) {
-          if (resourceIndicator === config.audience) return api;
+        // Like Auth0, a client reaches only the APIs it was granted.
+        async getResourceServerInfo(_ctx, resourceIndicator, client) {
+          const api = apis.get(resourceIndicator);
+          if (api?.clientId === client.clientId) return api.info;
           throw new errors.InvalidTarget(`Service not found: ${resourceIndicator}`);
         },
       },

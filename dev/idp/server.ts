@@ -9,6 +9,7 @@ import { rewriteAuthorizeQuery } from "./auth0-compat.js";
 import { ConfigError, type IdpConfig, loadConfig } from "./config.js";
 import { sendJson } from "./http.js";
 import { createInteractionRoutes } from "./interactions.js";
+import { createManagementApiRoutes } from "./management-api.js";
 import { createProvider } from "./provider.js";
 import { loadOrCreateSigningKey } from "./signing-key.js";
 import { countGrants } from "./stats.js";
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   const stats = countGrants(provider);
   const adminRoutes = createAdminRoutes({ config, jwk, stats });
   const interactionRoutes = createInteractionRoutes(provider);
+  const managementApiRoutes = createManagementApiRoutes({ provider, config, jwk });
   const oidc = provider.callback();
   const api = { audience: config.audience, scopes: config.apiScopes };
 
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
     }
     if (await adminRoutes(req, res, url)) return;
     if (await interactionRoutes(req, res, url)) return;
+    if (await managementApiRoutes(req, res, url)) return;
     if (
       url.pathname === "/authorize" &&
       (req.method === "GET" || req.method === "HEAD")

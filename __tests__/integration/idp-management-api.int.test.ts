@@ -1,0 +1,467 @@
+/*
+ * The local provider's Management API (dev/idp): client_credentials tokens for
+ * `<issuer>api/v2/`, GET/DELETE /api/v2/sessions/{sid} and POST …/revoke, and the roles
+ * claim of the admin user. The provider runs as the e2e harness runs it; a fake app on
+ * 127.0.0.1 receives its back-channel logout tokens.
+ */
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import {
+  SignJWT,
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  decodeJwt,
+  exportJWK,
+  generateKeyPair,
+  jwtVerify,
+  type CryptoKey,
+  type JSONWebKeySet,
+  type JWTPayload,
+} from "jose";
+import { freePort } from "../../dev/harness/free-port";
+import { HttpAgent, submitProviderLogin } from "../../dev/harness/http-agent";
+import { baseEnv } from "../../dev/harness/processes";
+import { startProcess, waitForHttp, type RunningProcess } from "../support/processes";
+
+const clientId = "local-app-client";
+const clientSecret = "local-app-client-secret-change-me-0123456789";
+const mgmtClientId = "local-mgmt-client";
+const mgmtClientSecret = "local-mgmt-client-secret-change-me-0123456789";
+const rolesClaim = "https://example.com/roles";
+const isoDateTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+const backchannelLogoutEvent = "http://schemas.openid.net/event/backchannel-logout";
+const users = {
+  alice: { username: "alice", password: "alice-password", sub: "auth0|alice" },
+  admin: { username: "admin", password: "admin-password", sub: "auth0|admin" },
+} as const;
+
+let idp: RunningProcess;
+let idpUrl: string;
+let issuer: string;
+let mgmtAudience: string;
+let providerKey: CryptoKey;
+let providerKid: string;
+let jwks: JSONWebKeySet;
+let app: FakeApp;
+
+/** The app's back-channel logout endpoint, recording the tokens it receives. */
+interface FakeApp {
+  url: string;
+  logoutTokens: string[];
+  server: Server;
+}
+
+async function startFakeApp(): Promise<FakeApp> {
+  const logoutTokens: string[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      if (req.method === "POST" && req.url === "/auth/backchannel-logout") {
+        const token = new URLSearchParams(Buffer.concat(chunks).toString()).get(
+          "logout_token",
+        );
+        if (token) logoutTokens.push(token);
+        res.writeHead(200).end();
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, logoutTokens, server };
+}
+
+/** The provider's key, made here so the tests can sign tokens the provider would accept. */
+async function writeProviderKey(file: string): Promise<void> {
+  const { privateKey } = await generateKeyPair("RS256", { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  providerKid = await calculateJwkThumbprint(jwk);
+  writeFileSync(
+    file,
+    JSON.stringify({ ...jwk, kid: providerKid, alg: "RS256", use: "sig" }),
+    {
+      mode: 0o600,
+    },
+  );
+  providerKey = privateKey;
+}
+
+async function tokenRequest(params: Record<string, string>): Promise<Response> {
+  return fetch(`${idpUrl}/oauth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(params),
+  });
+}
+
+async function managementToken(scope?: string): Promise<string> {
+  const response = await tokenRequest({
+    grant_type: "client_credentials",
+    client_id: mgmtClientId,
+    client_secret: mgmtClientSecret,
+    audience: mgmtAudience,
+    ...(scope ? { scope } : {}),
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** A token signed with the provider's own key: `claims` override the Management API's. */
+function signedWithProviderKey(claims: JWTPayload): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({
+    iss: issuer,
+    sub: mgmtClientId,
+    client_id: mgmtClientId,
+    aud: mgmtAudience,
+    iat: now,
+    exp: now + 300,
+    scope: "read:sessions delete:sessions",
+    ...claims,
+  })
+    .setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: providerKid })
+    .sign(providerKey);
+}
+
+function sessionsApi(
+  sid: string,
+  init: { method?: string; token?: string; revoke?: boolean } = {},
+): Promise<Response> {
+  const url = `${idpUrl}/api/v2/sessions/${encodeURIComponent(sid)}${init.revoke ? "/revoke" : ""}`;
+  return fetch(url, {
+    method: init.method ?? (init.revoke ? "POST" : "GET"),
+    headers: init.token ? { authorization: `Bearer ${init.token}` } : {},
+  });
+}
+
+function authorizeUrl(): string {
+  const url = new URL("/authorize", idpUrl);
+  url.search = new URLSearchParams({
+    client_id: clientId,
+    response_type: "code",
+    redirect_uri: `${app.url}/auth/callback`,
+    scope: "openid profile email offline_access",
+    state: "test-state",
+  }).toString();
+  return url.toString();
+}
+
+const isCallback = (url: URL) =>
+  url.origin === app.url && url.pathname === "/auth/callback";
+
+/**
+ * Goes to /authorize with the agent's cookies: the code, if single sign-on answers at once,
+ * or the login page it lands on.
+ */
+async function authorize(
+  agent: HttpAgent,
+): Promise<{ code: string } | { loginPage: string }> {
+  const result = await agent.follow(authorizeUrl(), isCallback);
+  if (result.next) return { code: result.next.searchParams.get("code") ?? "" };
+  await result.response.arrayBuffer();
+  return { loginPage: result.hops[result.hops.length - 1]! };
+}
+
+interface Login {
+  agent: HttpAgent;
+  idToken: string;
+  refreshToken: string;
+  sid: string;
+}
+
+/** The authorization code flow over HTTP, as the app's SDK drives it. */
+async function logIn(user: { username: string; password: string }): Promise<Login> {
+  const agent = new HttpAgent();
+  const start = await authorize(agent);
+  if (!("loginPage" in start))
+    throw new Error("a new browser was signed in without a login");
+  const submitted = await submitProviderLogin(agent, start.loginPage, user);
+  const location = submitted.headers.get("location");
+  if (!location) throw new Error(`the login form answered ${submitted.status}`);
+  const toCallback = await agent.follow(
+    new URL(location, start.loginPage).toString(),
+    isCallback,
+  );
+  const code = toCallback.next?.searchParams.get("code");
+  if (!code) throw new Error(`no code: ${toCallback.hops.join(" → ")}`);
+  const response = await tokenRequest({
+    grant_type: "authorization_code",
+    code,
+    redirect_uri: `${app.url}/auth/callback`,
+    client_id: clientId,
+    client_secret: clientSecret,
+  });
+  expect(response.status).toBe(200);
+  const tokens = (await response.json()) as { id_token: string; refresh_token: string };
+  const sid = decodeJwt(tokens.id_token).sid;
+  if (typeof sid !== "string") throw new Error("the ID token has no sid");
+  return { agent, idToken: tokens.id_token, refreshToken: tokens.refresh_token, sid };
+}
+
+function refresh(refreshToken: string): Promise<Response> {
+  return tokenRequest({
+    grant_type: "refresh_token",
+    refresh_token: refreshToken,
+    client_id: clientId,
+    client_secret: clientSecret,
+  });
+}
+
+async function expectUnauthorized(response: Response): Promise<void> {
+  expect(response.status).toBe(401);
+  expect(response.headers.get("www-authenticate")).toMatch(/^Bearer\b/);
+  expect(await response.json()).toMatchObject({ statusCode: 401, error: "Unauthorized" });
+}
+
+/** The one logout token the app received, verified as the app's handler verifies it. */
+async function receivedLogoutToken(): Promise<JWTPayload> {
+  expect(app.logoutTokens).toHaveLength(1);
+  const { payload } = await jwtVerify(app.logoutTokens[0]!, createLocalJWKSet(jwks), {
+    issuer,
+    audience: clientId,
+    algorithms: ["RS256"],
+    typ: "logout+jwt",
+  });
+  return payload;
+}
+
+beforeAll(async () => {
+  app = await startFakeApp();
+  const keyFile = path.join(mkdtempSync(path.join(tmpdir(), "idp-key-")), "key.json");
+  await writeProviderKey(keyFile);
+  const port = await freePort();
+  idpUrl = `http://127.0.0.1:${port}`;
+  issuer = `${idpUrl}/`;
+  mgmtAudience = `${issuer}api/v2/`;
+  idp = startProcess(
+    "idp-management-api",
+    process.execPath,
+    [require.resolve("tsx/cli"), "dev/idp/server.ts"],
+    {
+      ...baseEnv(),
+      IDP_PORT: String(port),
+      IDP_HOST: "127.0.0.1",
+      IDP_ISSUER: idpUrl,
+      IDP_APP_URLS: app.url,
+      IDP_KEY_FILE: keyFile,
+    },
+  );
+  await waitForHttp(`${idpUrl}/healthz`, idp);
+  jwks = (await (await fetch(`${idpUrl}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
+}, 60_000);
+
+afterAll(async () => {
+  await idp?.stop();
+  await new Promise((resolve) => app?.server.close(resolve));
+});
+
+beforeEach(() => {
+  app.logoutTokens.length = 0;
+});
+
+describe("the Management API's client_credentials token", () => {
+  it("is an RS256 JWT for <issuer>api/v2/ with read:sessions and delete:sessions when no scope is asked for", async () => {
+    const response = await tokenRequest({
+      grant_type: "client_credentials",
+      client_id: mgmtClientId,
+      client_secret: mgmtClientSecret,
+      audience: mgmtAudience,
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      token_type: "Bearer",
+      scope: "read:sessions delete:sessions",
+    });
+    const { payload, protectedHeader } = await jwtVerify(
+      String(body.access_token),
+      createLocalJWKSet(jwks),
+      { issuer, audience: mgmtAudience },
+    );
+    expect(protectedHeader.alg).toBe("RS256");
+    expect(payload).toMatchObject({
+      client_id: mgmtClientId,
+      scope: "read:sessions delete:sessions",
+    });
+  });
+
+  it("carries only the scope asked for", async () => {
+    const token = await managementToken("read:sessions");
+    expect(decodeJwt(token).scope).toBe("read:sessions");
+  });
+
+  it("is refused to the app's client, which has no client_credentials grant", async () => {
+    const response = await tokenRequest({
+      grant_type: "client_credentials",
+      client_id: clientId,
+      client_secret: clientSecret,
+      audience: mgmtAudience,
+    });
+    expect(response.status).toBe(400);
+  });
+
+  it("is refused with a wrong client secret", async () => {
+    const response = await tokenRequest({
+      grant_type: "client_credentials",
+      client_id: mgmtClientId,
+      client_secret: "wrong-secret",
+      audience: mgmtAudience,
+    });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: "invalid_client" });
+  });
+});
+
+describe("/api/v2/sessions/{id} authentication", () => {
+  it("answers 401 with a bare Bearer challenge when there is no token", async () => {
+    for (const init of [{}, { method: "DELETE" }, { revoke: true }]) {
+      const response = await sessionsApi("any-sid", init);
+      expect(response.headers.get("www-authenticate")).toBe("Bearer");
+      await expectUnauthorized(response);
+    }
+  });
+
+  it("answers 401 with error=invalid_token for a malformed, foreign-signed, expired or wrong-audience token", async () => {
+    const { privateKey: foreignKey } = await generateKeyPair("RS256");
+    const now = Math.floor(Date.now() / 1000);
+    const tokens = [
+      "not-a-jwt",
+      await new SignJWT({ scope: "read:sessions" })
+        .setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: providerKid })
+        .setIssuer(issuer)
+        .setAudience(mgmtAudience)
+        .setExpirationTime("5m")
+        .sign(foreignKey),
+      await signedWithProviderKey({ iat: now - 600, exp: now - 60 }),
+      await signedWithProviderKey({ aud: "urn:invoices-api" }),
+    ];
+    for (const token of tokens) {
+      const response = await sessionsApi("any-sid", { token });
+      expect(response.headers.get("www-authenticate")).toMatch(
+        /^Bearer error="invalid_token"/,
+      );
+      await expectUnauthorized(response);
+    }
+  });
+
+  it("answers 403 insufficient_scope when the token lacks the endpoint's scope", async () => {
+    const readOnly = await managementToken("read:sessions");
+    const deleteOnly = await managementToken("delete:sessions");
+    const refused = [
+      await sessionsApi("any-sid", { method: "DELETE", token: readOnly }),
+      await sessionsApi("any-sid", { revoke: true, token: readOnly }),
+      await sessionsApi("any-sid", { token: deleteOnly }),
+    ];
+    for (const response of refused) {
+      expect(response.status).toBe(403);
+      expect(response.headers.get("www-authenticate")).toMatch(
+        /^Bearer error="insufficient_scope"/,
+      );
+      expect(await response.json()).toMatchObject({ errorCode: "insufficient_scope" });
+    }
+  });
+
+  it("answers 404 for a session id it does not know", async () => {
+    const token = await managementToken();
+    for (const init of [{}, { method: "DELETE" }, { revoke: true }]) {
+      const response = await sessionsApi("no-such-session", { ...init, token });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ statusCode: 404 });
+    }
+    expect(app.logoutTokens).toHaveLength(0);
+  });
+});
+
+describe("/api/v2/sessions/{id}", () => {
+  it("GET describes the session of an ID token's sid: its user, times and clients", async () => {
+    const before = Date.now() - 1000;
+    const alice = await logIn(users.alice);
+    const response = await sessionsApi(alice.sid, { token: await managementToken() });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toEqual({
+      id: alice.sid,
+      user_id: users.alice.sub,
+      created_at: expect.stringMatching(isoDateTime) as unknown,
+      authenticated_at: expect.stringMatching(isoDateTime) as unknown,
+      clients: [{ client_id: clientId }],
+    });
+    expect(Date.parse(String(body.authenticated_at))).toBeGreaterThanOrEqual(
+      Math.floor(before / 1000) * 1000,
+    );
+  });
+
+  it("DELETE answers 204, ends the session for single sign-on and sends the app a logout token with its sid and sub", async () => {
+    const alice = await logIn(users.alice);
+    expect(await authorize(alice.agent)).toHaveProperty("code");
+
+    const token = await managementToken();
+    const response = await sessionsApi(alice.sid, { method: "DELETE", token });
+    expect(response.status).toBe(204);
+
+    const logoutToken = await receivedLogoutToken();
+    expect(logoutToken).toMatchObject({ sid: alice.sid, sub: users.alice.sub });
+    expect(logoutToken.events).toEqual({ [backchannelLogoutEvent]: {} });
+    expect(logoutToken).not.toHaveProperty("nonce");
+    expect(await authorize(alice.agent)).toHaveProperty("loginPage");
+    expect((await sessionsApi(alice.sid, { token })).status).toBe(404);
+    // Auth0's delete leaves the session's refresh tokens alone; revoke is the one that doesn't.
+    expect((await refresh(alice.refreshToken)).status).toBe(200);
+  });
+
+  it("POST …/revoke answers 202, ends the session, sends the logout token and revokes the session's refresh tokens", async () => {
+    const alice = await logIn(users.alice);
+    const rotated = (await (await refresh(alice.refreshToken)).json()) as {
+      refresh_token: string;
+    };
+
+    const response = await sessionsApi(alice.sid, {
+      revoke: true,
+      token: await managementToken(),
+    });
+    expect(response.status).toBe(202);
+
+    expect(await receivedLogoutToken()).toMatchObject({
+      sid: alice.sid,
+      sub: users.alice.sub,
+    });
+    expect(await authorize(alice.agent)).toHaveProperty("loginPage");
+    const refused = await refresh(rotated.refresh_token);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: "invalid_grant" });
+  });
+
+  it("ends only the session it names: another session of the same user keeps single sign-on", async () => {
+    const laptop = await logIn(users.alice);
+    const phone = await logIn(users.alice);
+    const response = await sessionsApi(laptop.sid, {
+      method: "DELETE",
+      token: await managementToken(),
+    });
+    expect(response.status).toBe(204);
+    expect(await authorize(phone.agent)).toHaveProperty("code");
+    expect(await authorize(laptop.agent)).toHaveProperty("loginPage");
+  });
+});
+
+describe("the roles claim", () => {
+  it("carries the admin user's roles in the ID token under the namespaced claim", async () => {
+    const admin = await logIn(users.admin);
+    expect(decodeJwt(admin.idToken)).toMatchObject({
+      sub: users.admin.sub,
+      name: "Ada Admin",
+      email: "admin@example.com",
+      [rolesClaim]: ["admin"],
+    });
+  });
+
+  it("is absent from the ID token of alice, who has no roles", async () => {
+    const alice = await logIn(users.alice);
+    expect(decodeJwt(alice.idToken)).not.toHaveProperty([rolesClaim]);
+  });
+});
