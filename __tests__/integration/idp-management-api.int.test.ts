@@ -5,15 +5,13 @@
  * 127.0.0.1 receives its back-channel logout tokens.
  */
 import { writeFileSync, mkdtempSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import {
   SignJWT,
   calculateJwkThumbprint,
-  createLocalJWKSet,
   decodeJwt,
+  createLocalJWKSet,
   exportJWK,
   generateKeyPair,
   jwtVerify,
@@ -22,14 +20,21 @@ import {
   type JWTPayload,
 } from "jose";
 import { freePort } from "../../dev/harness/free-port";
-import { HttpAgent, submitProviderLogin } from "../../dev/harness/http-agent";
+import type { HttpAgent } from "../../dev/harness/http-agent";
 import { baseEnv } from "../../dev/harness/processes";
+import {
+  authorizationRequest,
+  localAppClient,
+  localManagementClient,
+  logInWithCode,
+  providerTokenRequest,
+  startFakeRelyingParty,
+  type FakeRelyingParty,
+} from "../support/local-provider";
 import { startProcess, waitForHttp, type RunningProcess } from "../support/processes";
 
-const clientId = "local-app-client";
-const clientSecret = "local-app-client-secret-change-me-0123456789";
-const mgmtClientId = "local-mgmt-client";
-const mgmtClientSecret = "local-mgmt-client-secret-change-me-0123456789";
+const { id: clientId, secret: clientSecret } = localAppClient;
+const { id: mgmtClientId, secret: mgmtClientSecret } = localManagementClient;
 const rolesClaim = "https://example.com/roles";
 const isoDateTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 const backchannelLogoutEvent = "http://schemas.openid.net/event/backchannel-logout";
@@ -45,36 +50,7 @@ let mgmtAudience: string;
 let providerKey: CryptoKey;
 let providerKid: string;
 let jwks: JSONWebKeySet;
-let app: FakeApp;
-
-/** The app's back-channel logout endpoint, recording the tokens it receives. */
-interface FakeApp {
-  url: string;
-  logoutTokens: string[];
-  server: Server;
-}
-
-async function startFakeApp(): Promise<FakeApp> {
-  const logoutTokens: string[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      if (req.method === "POST" && req.url === "/auth/backchannel-logout") {
-        const token = new URLSearchParams(Buffer.concat(chunks).toString()).get(
-          "logout_token",
-        );
-        if (token) logoutTokens.push(token);
-        res.writeHead(200).end();
-      } else {
-        res.writeHead(404).end();
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, logoutTokens, server };
-}
+let app: FakeRelyingParty;
 
 /** The provider's key, made here so the tests can sign tokens the provider would accept. */
 async function writeProviderKey(file: string): Promise<void> {
@@ -91,16 +67,8 @@ async function writeProviderKey(file: string): Promise<void> {
   providerKey = privateKey;
 }
 
-async function tokenRequest(params: Record<string, string>): Promise<Response> {
-  return fetch(`${idpUrl}/oauth/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(params),
-  });
-}
-
 async function managementToken(scope?: string): Promise<string> {
-  const response = await tokenRequest({
+  const response = await providerTokenRequest(idpUrl, {
     grant_type: "client_credentials",
     client_id: mgmtClientId,
     client_secret: mgmtClientSecret,
@@ -139,21 +107,6 @@ function sessionsApi(
   });
 }
 
-function authorizeUrl(): string {
-  const url = new URL("/authorize", idpUrl);
-  url.search = new URLSearchParams({
-    client_id: clientId,
-    response_type: "code",
-    redirect_uri: `${app.url}/auth/callback`,
-    scope: "openid profile email offline_access",
-    state: "test-state",
-  }).toString();
-  return url.toString();
-}
-
-const isCallback = (url: URL) =>
-  url.origin === app.url && url.pathname === "/auth/callback";
-
 /**
  * Goes to /authorize with the agent's cookies: the code, if single sign-on answers at once,
  * or the login page it lands on.
@@ -161,50 +114,15 @@ const isCallback = (url: URL) =>
 async function authorize(
   agent: HttpAgent,
 ): Promise<{ code: string } | { loginPage: string }> {
-  const result = await agent.follow(authorizeUrl(), isCallback);
+  const { url, isCallback } = authorizationRequest(idpUrl, app.url);
+  const result = await agent.follow(url, isCallback);
   if (result.next) return { code: result.next.searchParams.get("code") ?? "" };
   await result.response.arrayBuffer();
   return { loginPage: result.hops[result.hops.length - 1]! };
 }
 
-interface Login {
-  agent: HttpAgent;
-  idToken: string;
-  refreshToken: string;
-  sid: string;
-}
-
-/** The authorization code flow over HTTP, as the app's SDK drives it. */
-async function logIn(user: { username: string; password: string }): Promise<Login> {
-  const agent = new HttpAgent();
-  const start = await authorize(agent);
-  if (!("loginPage" in start))
-    throw new Error("a new browser was signed in without a login");
-  const submitted = await submitProviderLogin(agent, start.loginPage, user);
-  const location = submitted.headers.get("location");
-  if (!location) throw new Error(`the login form answered ${submitted.status}`);
-  const toCallback = await agent.follow(
-    new URL(location, start.loginPage).toString(),
-    isCallback,
-  );
-  const code = toCallback.next?.searchParams.get("code");
-  if (!code) throw new Error(`no code: ${toCallback.hops.join(" → ")}`);
-  const response = await tokenRequest({
-    grant_type: "authorization_code",
-    code,
-    redirect_uri: `${app.url}/auth/callback`,
-    client_id: clientId,
-    client_secret: clientSecret,
-  });
-  expect(response.status).toBe(200);
-  const tokens = (await response.json()) as { id_token: string; refresh_token: string };
-  const sid = decodeJwt(tokens.id_token).sid;
-  if (typeof sid !== "string") throw new Error("the ID token has no sid");
-  return { agent, idToken: tokens.id_token, refreshToken: tokens.refresh_token, sid };
-}
-
 function refresh(refreshToken: string): Promise<Response> {
-  return tokenRequest({
+  return providerTokenRequest(idpUrl, {
     grant_type: "refresh_token",
     refresh_token: refreshToken,
     client_id: clientId,
@@ -231,7 +149,7 @@ async function receivedLogoutToken(): Promise<JWTPayload> {
 }
 
 beforeAll(async () => {
-  app = await startFakeApp();
+  app = await startFakeRelyingParty();
   const keyFile = path.join(mkdtempSync(path.join(tmpdir(), "idp-key-")), "key.json");
   await writeProviderKey(keyFile);
   const port = await freePort();
@@ -257,7 +175,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await idp?.stop();
-  await new Promise((resolve) => app?.server.close(resolve));
+  await app?.close();
 });
 
 beforeEach(() => {
@@ -266,7 +184,7 @@ beforeEach(() => {
 
 describe("the Management API's client_credentials token", () => {
   it("is an RS256 JWT for <issuer>api/v2/ with read:sessions and delete:sessions when no scope is asked for", async () => {
-    const response = await tokenRequest({
+    const response = await providerTokenRequest(idpUrl, {
       grant_type: "client_credentials",
       client_id: mgmtClientId,
       client_secret: mgmtClientSecret,
@@ -296,7 +214,7 @@ describe("the Management API's client_credentials token", () => {
   });
 
   it("is refused to the app's client, which has no client_credentials grant", async () => {
-    const response = await tokenRequest({
+    const response = await providerTokenRequest(idpUrl, {
       grant_type: "client_credentials",
       client_id: clientId,
       client_secret: clientSecret,
@@ -306,7 +224,7 @@ describe("the Management API's client_credentials token", () => {
   });
 
   it("is refused with a wrong client secret", async () => {
-    const response = await tokenRequest({
+    const response = await providerTokenRequest(idpUrl, {
       grant_type: "client_credentials",
       client_id: mgmtClientId,
       client_secret: "wrong-secret",
@@ -380,7 +298,7 @@ describe("/api/v2/sessions/{id} authentication", () => {
 describe("/api/v2/sessions/{id}", () => {
   it("GET describes the session of an ID token's sid: its user, times and clients", async () => {
     const before = Date.now() - 1000;
-    const alice = await logIn(users.alice);
+    const alice = await logInWithCode(idpUrl, app.url, users.alice);
     const response = await sessionsApi(alice.sid, { token: await managementToken() });
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
@@ -397,7 +315,7 @@ describe("/api/v2/sessions/{id}", () => {
   });
 
   it("DELETE answers 204, ends the session for single sign-on and sends the app a logout token with its sid and sub", async () => {
-    const alice = await logIn(users.alice);
+    const alice = await logInWithCode(idpUrl, app.url, users.alice);
     expect(await authorize(alice.agent)).toHaveProperty("code");
 
     const token = await managementToken();
@@ -415,7 +333,7 @@ describe("/api/v2/sessions/{id}", () => {
   });
 
   it("POST …/revoke answers 202, ends the session, sends the logout token and revokes the session's refresh tokens", async () => {
-    const alice = await logIn(users.alice);
+    const alice = await logInWithCode(idpUrl, app.url, users.alice);
     const rotated = (await (await refresh(alice.refreshToken)).json()) as {
       refresh_token: string;
     };
@@ -437,8 +355,8 @@ describe("/api/v2/sessions/{id}", () => {
   });
 
   it("ends only the session it names: another session of the same user keeps single sign-on", async () => {
-    const laptop = await logIn(users.alice);
-    const phone = await logIn(users.alice);
+    const laptop = await logInWithCode(idpUrl, app.url, users.alice);
+    const phone = await logInWithCode(idpUrl, app.url, users.alice);
     const response = await sessionsApi(laptop.sid, {
       method: "DELETE",
       token: await managementToken(),
@@ -451,7 +369,7 @@ describe("/api/v2/sessions/{id}", () => {
 
 describe("the roles claim", () => {
   it("carries the admin user's roles in the ID token under the namespaced claim", async () => {
-    const admin = await logIn(users.admin);
+    const admin = await logInWithCode(idpUrl, app.url, users.admin);
     expect(decodeJwt(admin.idToken)).toMatchObject({
       sub: users.admin.sub,
       name: "Ada Admin",
@@ -461,7 +379,7 @@ describe("the roles claim", () => {
   });
 
   it("is absent from the ID token of alice, who has no roles", async () => {
-    const alice = await logIn(users.alice);
+    const alice = await logInWithCode(idpUrl, app.url, users.alice);
     expect(decodeJwt(alice.idToken)).not.toHaveProperty([rolesClaim]);
   });
 });

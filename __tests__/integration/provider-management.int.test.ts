@@ -3,13 +3,11 @@
  * the real local provider over http://. Only the outages (a closed port, a 5xx) are stubs.
  */
 import { mkdtempSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { decodeJwt } from "jose";
 import { freePort } from "../../dev/harness/free-port";
-import { HttpAgent, submitProviderLogin } from "../../dev/harness/http-agent";
 import { baseEnv } from "../../dev/harness/processes";
 import { ProviderManagementUnavailableError } from "../../lib/errors";
 import {
@@ -17,101 +15,44 @@ import {
   endProviderSession,
   isProviderManagementConfigured,
 } from "../../lib/provider/management";
+import {
+  closeServer,
+  listenOnLoopback,
+  localAppClient,
+  localManagementClient,
+  logInWithCode,
+  providerTokenRequest,
+  startFakeRelyingParty,
+  type FakeRelyingParty,
+} from "../support/local-provider";
 import { startProcess, waitForHttp, type RunningProcess } from "../support/processes";
 
-const clientId = "local-app-client";
-const clientSecret = "local-app-client-secret-change-me-0123456789";
-const mgmtClientId = "local-mgmt-client";
-const mgmtClientSecret = "local-mgmt-client-secret-change-me-0123456789";
+const { id: clientId, secret: clientSecret } = localAppClient;
+const { id: mgmtClientId, secret: mgmtClientSecret } = localManagementClient;
 
 let idp: RunningProcess;
 let idpUrl: string;
-let app: { url: string; server: Server; logoutTokens: string[] };
+let app: FakeRelyingParty;
 const savedEnv = { ...process.env };
 
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () =>
-      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
-    ),
-  );
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
-
-/** The app's back-channel logout endpoint, recording the sids of the tokens it receives. */
-async function startFakeApp() {
-  const logoutTokens: string[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const token = new URLSearchParams(Buffer.concat(chunks).toString()).get(
-        "logout_token",
-      );
-      if (token) logoutTokens.push(token);
-      res.writeHead(token ? 200 : 404).end();
-    });
-  });
-  return { url: await listen(server), server, logoutTokens };
-}
-
-async function tokenRequest(params: Record<string, string>): Promise<Response> {
-  return fetch(`${idpUrl}/oauth/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      client_id: clientId,
-      client_secret: clientSecret,
-      ...params,
-    }),
+function tokenRequest(params: Record<string, string>): Promise<Response> {
+  return providerTokenRequest(idpUrl, {
+    client_id: clientId,
+    client_secret: clientSecret,
+    ...params,
   });
 }
 
 /** Alice's login over HTTP with the authorization code flow: her session's sid and tokens. */
-async function logInAlice(): Promise<{ sid: string; refreshToken: string }> {
-  const agent = new HttpAgent();
-  const redirectUri = `${app.url}/auth/callback`;
-  const authorize = new URL("/authorize", idpUrl);
-  authorize.search = new URLSearchParams({
-    client_id: clientId,
-    response_type: "code",
-    redirect_uri: redirectUri,
-    scope: "openid profile offline_access",
-  }).toString();
-  const isCallback = (url: URL) => url.href.startsWith(redirectUri);
-  const toLogin = await agent.follow(authorize.toString(), isCallback);
-  await toLogin.response.arrayBuffer();
-  const loginPage = toLogin.hops[toLogin.hops.length - 1]!;
-  const submitted = await submitProviderLogin(agent, loginPage, {
+function logInAlice() {
+  return logInWithCode(idpUrl, app.url, {
     username: "alice",
     password: "alice-password",
   });
-  const toCallback = await agent.follow(
-    new URL(submitted.headers.get("location") ?? "", loginPage).toString(),
-    isCallback,
-  );
-  const code = toCallback.next?.searchParams.get("code");
-  if (!code) throw new Error(`no code: ${toCallback.hops.join(" → ")}`);
-  const response = await tokenRequest({
-    grant_type: "authorization_code",
-    code,
-    redirect_uri: redirectUri,
-  });
-  const tokens = (await response.json()) as { id_token: string; refresh_token: string };
-  return {
-    sid: String(decodeJwt(tokens.id_token).sid),
-    refreshToken: tokens.refresh_token,
-  };
 }
 
 beforeAll(async () => {
-  app = await startFakeApp();
+  app = await startFakeRelyingParty();
   const port = await freePort();
   idpUrl = `http://127.0.0.1:${port}`;
   idp = startProcess(
@@ -143,7 +84,7 @@ beforeAll(async () => {
 afterAll(async () => {
   process.env = savedEnv;
   await idp?.stop();
-  if (app) await close(app.server);
+  await app?.close();
 });
 
 beforeEach(() => {
@@ -236,7 +177,7 @@ describe("endProviderSession", () => {
         }
       });
       const management = createProviderManagement({
-        domain: await listen(server),
+        domain: await listenOnLoopback(server),
         clientId: mgmtClientId,
         clientSecret: mgmtClientSecret,
       });
@@ -245,7 +186,7 @@ describe("endProviderSession", () => {
           ProviderManagementUnavailableError,
         );
       } finally {
-        await close(server);
+        await closeServer(server);
       }
     },
   );
