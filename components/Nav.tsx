@@ -14,6 +14,7 @@ export function Nav() {
         <Link href="/dashboard">Dashboard</Link>
         <Link href="/client">Client</Link>
         <Link href="/invoices">Invoices</Link>
+        <Link href="/sessions">Sessions</Link>
       </nav>
       <div className="who" aria-live="polite">
         {isLoading ? null : user ? (

@@ -1,5 +1,9 @@
 import { useSyncExternalStore } from "react";
-import { formatExactTime, formatRelativeTime } from "../lib/time/relative-time";
+import {
+  formatElapsed,
+  formatExactTime,
+  formatRelativeTime,
+} from "../lib/time/relative-time";
 
 const neverChanges = () => () => {};
 const readersTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -24,9 +28,10 @@ export function RelativeTime({
   /**
    * `"date"` for a calendar date kept as midnight UTC (an invoice's issue date): shown as
    * a day, in UTC, so that it never moves to the day before in the Americas.
+   * `"elapsed"` for how long ago ("5 minutes ago"), for activity known to the minute.
    * @default "instant"
    */
-  kind?: "instant" | "date";
+  kind?: "instant" | "date" | "elapsed";
   testId?: string;
 }) {
   const readersZone = useSyncExternalStore(
@@ -45,7 +50,9 @@ export function RelativeTime({
       title={formatExactTime(instant, options)}
       data-testid={testId}
     >
-      {formatRelativeTime(instant, { now, ...options })}
+      {kind === "elapsed"
+        ? formatElapsed(instant, now)
+        : formatRelativeTime(instant, { now, ...options })}
     </time>
   );
 }

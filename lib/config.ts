@@ -36,6 +36,28 @@ const positiveSeconds = (fallback: number) =>
       return Number(value);
     });
 
+/** A whole number ≥ `min`, or `fallback` when unset. */
+const wholeNumber = (fallback: number | undefined, min: number, example: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return fallback;
+      if (
+        !/^\d+$/.test(value) ||
+        !Number.isSafeInteger(Number(value)) ||
+        Number(value) < min
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must be a whole number of at least ${min} (got "${value}"), e.g. ${example}`,
+        });
+        return z.NEVER;
+      }
+      return Number(value);
+    });
+
 const booleanFlag = (fallback: boolean) =>
   z
     .string()
@@ -135,6 +157,14 @@ const envSchema = z.object({
   AUTH0_SESSION_ABSOLUTE_DURATION: positiveSeconds(threeDaysInSeconds),
   AUTH0_SESSION_INACTIVITY_DURATION: positiveSeconds(oneDayInSeconds),
   AUTH0_ENABLE_ACCESS_TOKEN_ENDPOINT: booleanFlag(false),
+  AUTH0_REAUTH_MAX_AGE: positiveSeconds(600),
+  AUTH0_ROLES_CLAIM: optionalText
+    .transform((value) => value ?? "https://example.com/roles")
+    .refine((value) => URL.canParse(value), {
+      error: "must be a namespaced claim name, a URL such as https://example.com/roles",
+    }),
+  AUTH0_MAX_SESSIONS_PER_USER: wholeNumber(undefined, 1, 5),
+  TRUST_PROXY: wholeNumber(0, 0, 1),
   AUTH0_MGMT_CLIENT_ID: optionalText,
   AUTH0_MGMT_CLIENT_SECRET: optionalText,
   LOG_LEVEL: z
@@ -172,10 +202,30 @@ export interface AppConfig {
     management?: { clientId: string; clientSecret: string };
   };
   session: SessionLifetime;
+  /** What users (and administrators) may do with sessions: /sessions, /admin/sessions. */
+  sessions: SessionPolicy;
+  /**
+   * How many reverse proxies in front of the app append to `X-Forwarded-For`; the
+   * client's address is the one the outermost trusted proxy saw. 0: the socket's peer.
+   * @default 0
+   */
+  trustProxy: number;
   redis: RedisTarget;
   /** The sample API the app calls for the user (invoices-api/). */
   invoicesApiUrl: string;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+}
+
+export interface SessionPolicy {
+  /** Ending sessions needs a sign-in at most this old (seconds, `auth_time`). @default 600 */
+  reauthMaxAge: number;
+  /** The ID token claim listing the user's roles; `admin` opens /admin/sessions. */
+  rolesClaim: string;
+  /**
+   * At most this many sessions per user: a new sign-in beyond it ends the least
+   * recently active. @default undefined (unlimited)
+   */
+  maxSessionsPerUser: number | undefined;
 }
 
 /** How long a session lives, in seconds, as the SDK computes it. */
@@ -237,6 +287,12 @@ export function parseConfig(
       absoluteDuration: e.AUTH0_SESSION_ABSOLUTE_DURATION,
       inactivityDuration: e.AUTH0_SESSION_INACTIVITY_DURATION,
     },
+    sessions: {
+      reauthMaxAge: e.AUTH0_REAUTH_MAX_AGE,
+      rolesClaim: e.AUTH0_ROLES_CLAIM,
+      maxSessionsPerUser: e.AUTH0_MAX_SESSIONS_PER_USER,
+    },
+    trustProxy: e.TRUST_PROXY ?? 0,
     redis: e.REDIS_CLUSTER_NODES
       ? { kind: "cluster", nodes: e.REDIS_CLUSTER_NODES, keyPrefix: e.REDIS_KEY_PREFIX }
       : { kind: "single", url: e.REDIS_URL!, keyPrefix: e.REDIS_KEY_PREFIX },

@@ -18,6 +18,8 @@ export async function checkStartup(): Promise<void> {
     }
     throw error;
   }
+  const { installPeerAddressHeader } = await import("./http/client-address");
+  installPeerAddressHeader();
   const { log } = await import("./log");
   const { redis } = await import("./redis/client");
   // Connect before the server takes requests (Next awaits this hook), so the first

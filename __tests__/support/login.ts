@@ -13,6 +13,12 @@ export const testUsers = {
     sub: "auth0|bob",
     name: "Bob Example",
   },
+  admin: {
+    username: "admin",
+    password: "admin-password",
+    sub: "auth0|admin",
+    name: "Ada Admin",
+  },
 } as const;
 
 /** Fills the local provider's login form; the page must already show it. */

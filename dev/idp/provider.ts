@@ -46,6 +46,9 @@ function appClient(config: IdpConfig): ClientMetadata {
     id_token_signed_response_alg: "RS256",
     backchannel_logout_uri: backchannelLogoutUri(config),
     backchannel_logout_session_required: true,
+    // Every ID token says when the user last authenticated (the app's /sessions asks
+    // for a recent sign-in before ending sessions); a refreshed one keeps that time.
+    require_auth_time: true,
   };
 }
 

@@ -19,3 +19,16 @@ export function isCrossSiteRequest(headers: Headers, appOrigin: string): boolean
   }
   return false;
 }
+
+/** The same judgement for a Pages Router API request (Node.js headers). */
+export function isCrossSiteApiRequest(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  appOrigin: string,
+): boolean {
+  const fetchHeaders = new Headers();
+  for (const name of ["sec-fetch-site", "origin", "referer"]) {
+    const value = headers[name];
+    if (typeof value === "string") fetchHeaders.set(name, value);
+  }
+  return isCrossSiteRequest(fetchHeaders, appOrigin);
+}

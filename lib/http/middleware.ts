@@ -16,6 +16,8 @@ import { redisReadyForRequest } from "../redis/client";
 import { safeReturnTo } from "./return-to";
 import { servedOverHttps, transactionCookiePrefix } from "./cookie-names";
 import { securityHeaders } from "./security-headers";
+import { clientAddress } from "./client-address";
+import { describeDevice, withSignInDevice } from "../session/sign-in-device";
 
 const config = getConfig();
 const appBaseUrl = config.auth0.appBaseUrl;
@@ -98,7 +100,17 @@ async function route(request: NextRequest, path: string): Promise<Response> {
   }
 
   try {
-    const response = await auth0.middleware(forSdk);
+    const response =
+      path === "/auth/callback"
+        ? // The session this login stores records the device that signed in.
+          await withSignInDevice(
+            describeDevice(
+              request.headers.get("user-agent"),
+              clientAddress(request.headers, config.trustProxy),
+            ),
+            () => auth0.middleware(forSdk),
+          )
+        : await auth0.middleware(forSdk);
     // The SDK answers 500 with a bare message when the provider cannot be reached.
     if (path === "/auth/login" && response.status >= 500) {
       log.error(

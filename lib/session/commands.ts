@@ -36,7 +36,8 @@ return v[1]
 /**
  * Writes a new session (step 1 of a login; it is listed afterwards).
  * KEYS: session
- * ARGV: data, user tag, sid, createdAt, deadline, now, expire-at, token set expires-at
+ * ARGV: data, user tag, sid, createdAt, deadline, now, expire-at, token set expires-at,
+ *   device, browser, os, ip (of the sign-in)
  */
 export const writeNewSession = luaCommand(
   "sessionWriteNew",
@@ -45,8 +46,24 @@ export const writeNewSession = luaCommand(
 local key = KEYS[1]
 redis.call('DEL', key)
 redis.call('HSET', key, 'data', ARGV[1], 'user', ARGV[2], 'sid', ARGV[3],
-  'createdAt', ARGV[4], 'deadline', ARGV[5], 'activeAt', ARGV[6], 'tokenExpiresAt', ARGV[8])
+  'createdAt', ARGV[4], 'deadline', ARGV[5], 'activeAt', ARGV[6], 'tokenExpiresAt', ARGV[8],
+  'device', ARGV[9], 'browser', ARGV[10], 'os', ARGV[11], 'ip', ARGV[12])
 redis.call('EXPIREAT', key, ARGV[7])
+return 1
+`,
+);
+
+/**
+ * Sets a key to a value, kept at least until `keep-until` (a later expiry stays).
+ * KEYS: key   ARGV: value, keep-until (epoch seconds)
+ */
+export const setKeptUntil = luaCommand(
+  "setKeptUntil",
+  1,
+  `
+local current = redis.call('EXPIRETIME', KEYS[1])
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('EXPIREAT', KEYS[1], math.max(current, tonumber(ARGV[2])))
 return 1
 `,
 );
@@ -78,7 +95,8 @@ return 1
  * their absolute deadline, and sid logouts older than any login still in flight.
  * KEYS: user sessions, user ended, user ended sids
  * ARGV: member (id:sid), deadline, issued-at, sid, now, in-flight window seconds
- * Returns 1 when listed, 0 when refused by a user logout, -1 by a sid logout.
+ * Returns the number of sessions listed now (≥ 1) when listed, 0 when refused by a
+ * user logout, -1 by a sid logout.
  */
 export const listSession = luaCommand(
   "sessionList",
@@ -97,7 +115,7 @@ end
 redis.call('ZREMRANGEBYSCORE', sessions, '-inf', now)
 redis.call('ZADD', sessions, deadline, member)
 if redis.call('EXPIRETIME', sessions) < deadline then redis.call('EXPIREAT', sessions, deadline) end
-return 1
+return redis.call('ZCARD', sessions)
 `,
 );
 

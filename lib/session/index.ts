@@ -1,4 +1,5 @@
 import { getConfig } from "../config";
+import { log } from "../log";
 import { processSingleton } from "../process-singleton";
 import { issuer } from "../provider";
 import { redis } from "../redis/client";
@@ -19,5 +20,17 @@ export const sessionStore = processSingleton(
       keys: sessionKeys,
       lifetime: config.session,
       issuer,
+      maxSessionsPerUser: config.sessions.maxSessionsPerUser,
+      onSessionLimit: (sub, sessionsEnded) =>
+        log.info(
+          {
+            event: "sessions_ended",
+            reason: "session_limit",
+            actor: sub,
+            target: sub,
+            count: sessionsEnded,
+          },
+          "a new sign-in ended the least recently active sessions",
+        ),
     }),
 );

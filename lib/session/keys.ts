@@ -20,6 +20,10 @@
  * - `sid:{…}:ended`: the `iat` of a sid logout that found no user yet.
  * - `sid:{…}:jti:<jti>`: a sid-only logout token already carried out.
  *
+ * Email slot, tag `{<iss>:<email>}` (for administrators, who find users by email):
+ * - `email:{…}`: the sub of the user who last signed in with that (lower-cased) email,
+ *   kept as long as that user's last session.
+ *
  * Issuers, subs and sids are URI-encoded, so no value can forge a separator or a brace.
  */
 export interface SessionKeys {
@@ -33,6 +37,7 @@ export interface SessionKeys {
   sidUser(issuer: string, sid: string): string;
   sidEnded(issuer: string, sid: string): string;
   sidLogoutJti(issuer: string, sid: string, jti: string): string;
+  userByEmail(issuer: string, email: string): string;
 }
 
 /** The key builders for one key prefix (e.g. `auth0:`). */
@@ -53,5 +58,7 @@ export function sessionKeysFor(prefix: string): SessionKeys {
     sidEnded: (issuer, value) => sid(issuer, value, "ended"),
     sidLogoutJti: (issuer, value, jti) =>
       sid(issuer, value, `jti:${encodeURIComponent(jti)}`),
+    userByEmail: (issuer, email) =>
+      `${prefix}email:{${tag(issuer, email.toLowerCase())}}`,
   };
 }

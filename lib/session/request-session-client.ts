@@ -33,6 +33,16 @@ export class RequestSessionClient extends Auth0Client {
     this.store = options.sessionStore;
   }
 
+  /**
+   * The store's id of the request's session, from its cookie: what marks "this device"
+   * among a user's sessions. `null` without a cookie this can read (the SDK's
+   * `getSession` still reads such a session; it is then simply not marked).
+   */
+  getSessionId(req: SessionRequest): string | null {
+    const cookie = cookieValue(req, this.cookieName);
+    return cookie === undefined ? null : this.readSessionId(cookie);
+  }
+
   override getSession(): Promise<SessionData | null>;
   override getSession(req: SessionRequest): Promise<SessionData | null>;
   override getSession(req?: SessionRequest): Promise<SessionData | null> {

@@ -16,12 +16,15 @@ import {
   finishUserLogout,
   listSession,
   readSession,
+  setKeptUntil,
   updateSession,
   writeNewSession,
 } from "./commands";
 import type { SessionKeys } from "./keys";
+import { idTokenTime } from "./id-token-claims";
 import { epochSeconds } from "./lifetime";
 import { forgetSessionReads, sharedSessionRead } from "./read-scope";
+import { currentSignInDevice, type SignInDevice } from "./sign-in-device";
 
 /** A session's expiry and activity move at most this often (one write a minute). */
 export const touchIntervalSeconds = 60;
@@ -39,8 +42,27 @@ export interface RedisSessionStoreOptions {
   lifetime: SessionLifetime;
   /** The issuer this app's sessions come from, with its trailing slash (Auth0's form). */
   issuer: string;
+  /**
+   * At most this many sessions per user: a sign-in beyond it ends the user's least
+   * recently active sessions. @default undefined (unlimited)
+   */
+  maxSessionsPerUser?: number;
+  /** Told when a sign-in ended older sessions to stay within `maxSessionsPerUser`. */
+  onSessionLimit?: (sub: string, sessionsEnded: number) => void;
   /** Injected so tests can move time; epoch seconds. @default the system clock */
   now?: () => number;
+}
+
+/** One session of a user, as the user's list of sessions shows it. */
+export interface ListedSession extends SignInDevice {
+  /** The store's id: server-side only (a Redis key name is made of it). */
+  id: string;
+  /** The provider's session id. */
+  sid: string;
+  /** Epoch seconds. */
+  createdAt: number;
+  /** Epoch seconds; recorded at most once a minute (see touchIntervalSeconds). */
+  activeAt: number;
 }
 
 /** What a back-channel logout did. */
@@ -71,8 +93,13 @@ export class RedisSessionStore implements SessionDataStore {
   private readonly lifetime: SessionLifetime;
   private readonly issuer: string;
   private readonly now: () => number;
+  private readonly maxSessionsPerUser: number | undefined;
+  private readonly onSessionLimit:
+    ((sub: string, sessionsEnded: number) => void) | undefined;
 
   constructor(options: RedisSessionStoreOptions) {
+    this.maxSessionsPerUser = options.maxSessionsPerUser;
+    this.onSessionLimit = options.onSessionLimit;
     this.redis = options.redis;
     this.keys = options.keys;
     this.lifetime = options.lifetime;
@@ -121,6 +148,7 @@ export class RedisSessionStore implements SessionDataStore {
     const sid = session.internal.sid ?? "";
     const userTag = this.keys.userTag(this.issuer, sub);
     const issuedAt = issuedAtOf(session);
+    const device = currentSignInDevice();
     await this.run(
       writeNewSession,
       [key],
@@ -133,9 +161,14 @@ export class RedisSessionStore implements SessionDataStore {
         now,
         this.expiresAt(now, deadline),
         tokenExpiresAt(session),
+        device.device,
+        device.browser,
+        device.os,
+        device.ip,
       ],
     );
     let refusedBy: "user_logout" | "sid_logout" | undefined;
+    let listedCount = 0;
     if (sid) {
       const bound = await this.run(
         bindSid,
@@ -156,12 +189,123 @@ export class RedisSessionStore implements SessionDataStore {
       );
       if (listed === 0) refusedBy = "user_logout";
       else if (listed === -1) refusedBy = "sid_logout";
+      else listedCount = Number(listed);
     }
     if (refusedBy) {
       // Unreachable anyway (its id was never sent to a browser); delete it to be tidy.
       await this.redis.del(key).catch(() => {});
       throw new LoginOvertakenError(sub, refusedBy);
     }
+    const email = session.user.email;
+    if (typeof email === "string" && email !== "") {
+      await this.run(
+        setKeptUntil,
+        [this.keys.userByEmail(this.issuer, email)],
+        [sub, deadline],
+      );
+    }
+    if (this.maxSessionsPerUser !== undefined && listedCount > this.maxSessionsPerUser) {
+      await this.endLeastRecentlyActive(sub, id, this.maxSessionsPerUser);
+    }
+  }
+
+  /**
+   * The live sessions of user `sub` (of this app's issuer), in the order they were
+   * listed. Costs one lookup in the user's index and one read per listed session,
+   * whatever else Redis holds; on a cluster the reads go to each session's own node.
+   * Entries whose session is gone are pruned on the way.
+   */
+  async listSessionsOfUser(sub: string): Promise<ListedSession[]> {
+    const userTag = this.keys.userTag(this.issuer, sub);
+    const index = this.keys.userSessions(userTag);
+    const now = this.now();
+    const members = await this.reach(() =>
+      this.redis.zrangebyscore(index, `(${now}`, "+inf"),
+    );
+    const rows = await this.reach(() =>
+      Promise.all(
+        members.map((member) =>
+          this.redis.hmget(
+            this.keys.session(idOfMember(member)),
+            "user",
+            "sid",
+            "createdAt",
+            "activeAt",
+            "deadline",
+            "device",
+            "browser",
+            "os",
+            "ip",
+          ),
+        ),
+      ),
+    );
+    const sessions: ListedSession[] = [];
+    const gone: string[] = [];
+    members.forEach((member, i) => {
+      const [user, sid, createdAt, activeAt, deadline, device, browser, os, ip] =
+        rows[i]!;
+      if (user === null) gone.push(member);
+      if (user !== userTag || Number(deadline) <= now) return;
+      sessions.push({
+        id: idOfMember(member),
+        sid: sid ?? "",
+        createdAt: Number(createdAt),
+        activeAt: Number(activeAt),
+        device: device ?? "",
+        browser: browser ?? "",
+        os: os ?? "",
+        ip: ip ?? "",
+      });
+    });
+    // Tidying only: a later listing prunes what this one could not.
+    if (gone.length > 0) await this.redis.zrem(index, ...gone).catch(() => {});
+    return sessions;
+  }
+
+  /**
+   * Ends the given sessions of user `sub` (from {@link listSessionsOfUser}); a session
+   * that is gone meanwhile, or not the user's, is left alone.
+   * @returns how many this call ended.
+   */
+  async endSessionsOfUser(
+    sub: string,
+    sessions: ReadonlyArray<Pick<ListedSession, "id" | "sid">>,
+  ): Promise<number> {
+    if (sessions.length === 0) return 0;
+    const userTag = this.keys.userTag(this.issuer, sub);
+    forgetSessionReads();
+    const results = await Promise.all(
+      sessions.map((session) =>
+        this.run(endListedSession, [this.keys.session(session.id)], [userTag, ""]),
+      ),
+    );
+    const unlist = sessions
+      .filter((_, i) => results[i] !== 2)
+      .map((session) => `${session.id}:${session.sid}`);
+    if (unlist.length > 0) {
+      // A failure here leaves entries whose session is gone; listing prunes those.
+      await this.reach(() => this.redis.zrem(this.keys.userSessions(userTag), ...unlist));
+    }
+    return results.filter((result) => result === 1).length;
+  }
+
+  /** The sub of the user who last signed in here with `email` (any case), or null. */
+  async findUserByEmail(email: string): Promise<string | null> {
+    return this.reach(() =>
+      this.redis.get(this.keys.userByEmail(this.issuer, email.trim())),
+    );
+  }
+
+  /** Ends the user's least recently active sessions beyond `max`, never `keepId`. */
+  private async endLeastRecentlyActive(sub: string, keepId: string, max: number) {
+    const others = (await this.listSessionsOfUser(sub))
+      .filter((session) => session.id !== keepId)
+      .sort((a, b) => a.activeAt - b.activeAt || a.createdAt - b.createdAt);
+    const excess = others.length + 1 - max;
+    if (excess <= 0) return;
+    const ended = await this.endSessionsOfUser(sub, others.slice(0, excess));
+    this.onSessionLimit?.(sub, ended);
   }
 
   /**
@@ -248,8 +392,11 @@ export class RedisSessionStore implements SessionDataStore {
     forgetSessionReads();
     const results = await Promise.all(
       members.map((member) => {
-        const id = member.slice(0, member.indexOf(":"));
-        return this.run(endListedSession, [this.keys.session(id)], [userTag, sid]);
+        return this.run(
+          endListedSession,
+          [this.keys.session(idOfMember(member))],
+          [userTag, sid],
+        );
       }),
     );
     // Unlist what is gone now (ended here or before); keep what is someone else's.
@@ -307,18 +454,12 @@ export class RedisSessionStore implements SessionDataStore {
  * without one falls back to its creation time.
  */
 function issuedAtOf(session: SessionData): number {
-  const payload = session.tokenSet.idToken?.split(".")[1];
-  if (payload) {
-    try {
-      const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
-        iat?: unknown;
-      };
-      if (typeof claims.iat === "number") return claims.iat;
-    } catch {
-      // Not a JWT we can read: fall back below.
-    }
-  }
-  return session.internal.createdAt;
+  return idTokenTime(session, "iat") ?? session.internal.createdAt;
+}
+
+/** The store id in a user index member (`<id>:<sid>`). */
+function idOfMember(member: string): string {
+  return member.slice(0, member.indexOf(":"));
 }
 
 /** When the session's access token expires (epoch seconds); 0 when it has none. */

@@ -89,3 +89,23 @@ function formatterFor(
   }
   return formatter;
 }
+
+const elapsedUnits = [
+  { seconds: 86_400, name: "day" },
+  { seconds: 3_600, name: "hour" },
+  { seconds: 60, name: "minute" },
+] as const;
+
+/**
+ * How long ago `instant` was, in the largest whole unit: "just now" (under a minute),
+ * "5 minutes ago", "1 hour ago", "3 days ago". For activity known to within a minute,
+ * where a clock time would claim more than is known. Pure.
+ */
+export function formatElapsed(instant: number, now: number): string {
+  const seconds = Math.max(0, Math.floor((now - instant) / 1000));
+  for (const unit of elapsedUnits) {
+    const count = Math.floor(seconds / unit.seconds);
+    if (count >= 1) return `${count} ${unit.name}${count === 1 ? "" : "s"} ago`;
+  }
+  return "just now";
+}

@@ -1,0 +1,73 @@
+import { Server } from "node:http";
+import { isIP } from "node:net";
+import { processSingleton } from "../process-singleton";
+
+/**
+ * The request header that carries the socket's peer address into the middleware. Next
+ * gives the middleware no socket, and it keeps an `X-Forwarded-For` the client sent
+ * (it adds the peer only when there is none), so the peer is written here, by the
+ * server itself, over any value a client sent under the same name.
+ */
+const peerAddressHeader = "x-peer-address";
+
+const hook = processSingleton("peerAddressHook", () => ({ installed: false }));
+
+/**
+ * Makes every request this process serves carry its socket's peer address in
+ * {@link peerAddressHeader}, before Next sees it. Called once at start-up
+ * (instrumentation); the servers Next creates, before or after, all pass through it.
+ */
+export function installPeerAddressHeader(): void {
+  if (hook.installed) return;
+  hook.installed = true;
+  // Called with each server as `this` below, as Node.js itself calls it.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const emit = Server.prototype.emit as (
+    this: Server,
+    event: string | symbol,
+    ...args: unknown[]
+  ) => boolean;
+  Server.prototype.emit = function (
+    this: Server,
+    event: string | symbol,
+    ...args: unknown[]
+  ) {
+    if (event === "request") {
+      const req = args[0] as {
+        headers: Record<string, unknown>;
+        socket?: { remoteAddress?: string };
+      };
+      req.headers[peerAddressHeader] = req.socket?.remoteAddress ?? "";
+    }
+    return emit.call(this, event, ...args);
+  } as typeof Server.prototype.emit;
+}
+
+/**
+ * The client's IP address. With `trustProxies` 0 it is the socket's peer; with n, the
+ * address the outermost of the n trusted proxies saw, read from the right end of
+ * `X-Forwarded-For` (each proxy appends the address it received from), so a value the
+ * client wrote there itself is never taken. `undefined` when it cannot be told.
+ */
+export function clientAddress(
+  headers: Headers,
+  trustProxies: number,
+): string | undefined {
+  // Without the start-up hook (a test calling the middleware directly), Next's own
+  // X-Forwarded-For is the best there is: it holds the peer when the client sent none.
+  const forwarded = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const peer = hook.installed ? headers.get(peerAddressHeader) : forwarded.pop();
+  if (!peer) return undefined;
+  const chain = [...forwarded, peer];
+  const address = chain[Math.max(0, chain.length - 1 - trustProxies)]!;
+  return normalizeAddress(address);
+}
+
+/** `::ffff:10.0.0.1` → `10.0.0.1`; anything that is not an IP address → undefined. */
+function normalizeAddress(address: string): string | undefined {
+  const unmapped = address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1");
+  return isIP(unmapped) ? unmapped : undefined;
+}

@@ -1,0 +1,107 @@
+import type { NextApiHandler, NextApiRequest, NextApiResponse } from "next";
+import type { SessionData } from "@auth0/nextjs-auth0/types";
+import { hasRole } from "../admin/roles";
+import { auth0 } from "../auth0";
+import { getConfig } from "../config";
+import { allowMethods } from "../http/allow-methods";
+import { isCrossSiteApiRequest } from "../http/cross-site";
+import { failClosedApi } from "../http/fail-closed";
+import { log } from "../log";
+import { epochSeconds } from "../session/lifetime";
+import type { EndedSessions } from "./sessions-of-user";
+import { signedInRecently } from "./recent-sign-in";
+
+const config = getConfig();
+const appOrigin = new URL(config.auth0.appBaseUrl).origin;
+
+/** What a sessions API handler gets: the caller, already checked. */
+export interface SessionsApiCall {
+  req: NextApiRequest;
+  res: NextApiResponse;
+  session: SessionData;
+  /** The store id of the caller's own session (see RequestSessionClient.getSessionId). */
+  currentId: string | null;
+}
+
+/**
+ * An API route of /api/sessions or /api/admin/sessions. In order: `405` for another
+ * method; `Cache-Control: no-store` on every answer; `403` for a cross-site call (the
+ * Fetch Metadata / Origin rule of logout); `401` without a session (the SDK's
+ * `withApiAuthRequired`); `403` for a non-administrator on an admin route; for a call
+ * that ends sessions, `401 {"error":"reauthentication_required"}` when the caller last
+ * authenticated more than AUTH0_REAUTH_MAX_AGE seconds ago; `503` while the session
+ * store is down.
+ */
+export function sessionsApiRoute(
+  options: { methods: readonly string[]; endsSessions: boolean; adminOnly: boolean },
+  handler: (call: SessionsApiCall) => Promise<void>,
+): NextApiHandler {
+  const ifSignedIn = auth0.withApiAuthRequired(
+    async (req: NextApiRequest, res: NextApiResponse) => {
+      const session = await auth0.getSession(req);
+      if (!session) {
+        res.status(401).json({ error: "not_authenticated" });
+        return;
+      }
+      if (options.adminOnly && !hasRole(session, config.sessions.rolesClaim, "admin")) {
+        log.warn(
+          { event: "admin_refused", sub: session.user.sub, path: req.url },
+          "not an administrator",
+        );
+        res.status(403).json({ error: "forbidden" });
+        return;
+      }
+      if (
+        options.endsSessions &&
+        !signedInRecently(session, config.sessions.reauthMaxAge, epochSeconds())
+      ) {
+        res.status(401).json({ error: "reauthentication_required" });
+        return;
+      }
+      await handler({ req, res, session, currentId: auth0.getSessionId(req) });
+    },
+  );
+  return allowMethods(
+    options.methods,
+    failClosedApi(async (req, res) => {
+      res.setHeader("Cache-Control", "no-store");
+      if (isCrossSiteApiRequest(req.headers, appOrigin)) {
+        log.warn(
+          { event: "sessions_api_refused_cross_site", path: req.url },
+          "cross-site",
+        );
+        res.status(403).json({ error: "cross_site_request" });
+        return;
+      }
+      await ifSignedIn(req, res);
+    }),
+  );
+}
+
+/**
+ * Answers what an ending did: `404` when the one session asked for is not the caller's
+ * (whether or not it exists); `503 {"error":"provider_unavailable","ended":N}` when the
+ * app's sessions ended but the provider's could not be (never a silent success);
+ * otherwise `204` for one session, `200 {"ended":N,"provider":…}` for several.
+ */
+export function answerEnded(
+  res: NextApiResponse,
+  outcome: EndedSessions,
+  one: boolean,
+): void {
+  if (!outcome.found) {
+    res.status(404).json({ error: "not_found" });
+  } else if (outcome.provider === "unavailable") {
+    res.setHeader("Retry-After", "5");
+    res.status(503).json({ error: "provider_unavailable", ended: outcome.ended });
+  } else if (one) {
+    res.status(204).end();
+  } else {
+    res.status(200).json({ ended: outcome.ended, provider: outcome.provider });
+  }
+}
+
+/** A route parameter or query value as one string ("" when absent or repeated). */
+export function queryValue(value: string | string[] | undefined): string {
+  return typeof value === "string" ? value : "";
+}
