@@ -9,6 +9,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { localManagementClient } from "../support/local-provider";
 import { isProviderLoginPage, signInAtProvider, testUsers } from "../support/login";
 import { startE2eEnv, type E2eEnv } from "../support/e2e-env";
+import { stopProvider } from "../support/stack";
 import { projectRoot } from "../support/processes";
 import { keysUnder } from "../support/test-redis";
 
@@ -51,8 +52,15 @@ afterAll(async () => {
 type User = (typeof testUsers)[keyof typeof testUsers];
 
 /** A new browser ("device"), signed in as `user`, on /sessions. */
-async function device(user: User, userAgent?: string): Promise<Page> {
-  const context = await env.browser.newContext(userAgent ? { userAgent } : {});
+async function device(
+  user: User,
+  userAgent?: string,
+  extraHTTPHeaders?: Record<string, string>,
+): Promise<Page> {
+  const context = await env.browser.newContext({
+    ...(userAgent ? { userAgent } : {}),
+    ...(extraHTTPHeaders ? { extraHTTPHeaders } : {}),
+  });
   contexts.push(context);
   const page = await context.newPage();
   await page.goto(`${app}/sessions`);
@@ -108,7 +116,12 @@ function logLines(event: string): Record<string, unknown>[] {
 
 describe("/sessions", () => {
   it("shows every device of the user, this one first and marked; the API answers the same", async () => {
-    const laptop = await device(testUsers.alice, windowsFirefox);
+    // The laptop forges the headers that would name another address: TRUST_PROXY is 0,
+    // so the socket's peer is recorded all the same.
+    const laptop = await device(testUsers.alice, windowsFirefox, {
+      "x-forwarded-for": "203.0.113.9",
+      "x-peer-address": "198.51.100.1",
+    });
     const phone = await device(testUsers.alice, iPhone);
 
     await phone.reload();
@@ -361,5 +374,32 @@ describe("/admin/sessions", () => {
       await device(testUsers.admin)
     ).request.get(`${app}/api/admin/sessions?user=nobody@example.com`);
     expect(unknown.status()).toBe(404);
+  });
+});
+
+describe("with the provider's Management API down", () => {
+  // Last in the file: the provider stays down.
+  it("still ends the app session, and says the provider's could not be ended (503)", async () => {
+    const laptop = await device(testUsers.alice, windowsFirefox);
+    const phone = await device(testUsers.alice, iPhone);
+    await stopProvider(env.stack, app);
+    await phone.reload();
+    await phone
+      .getByTestId("session")
+      .filter({ hasText: "Firefox" })
+      .getByRole("button", { name: "Sign out" })
+      .click();
+    await phone.waitForFunction(
+      () => document.querySelectorAll('[data-testid="session"]').length === 1,
+    );
+    expect(await phone.getByTestId("sessions-status").textContent()).toContain(
+      "Signed out of 1 session in this app, but the sign-in service could not be reached",
+    );
+    const api = await phone.request.post(`${app}/api/sessions/end-all`);
+    expect(api.status()).toBe(503);
+    expect(await api.json()).toEqual({ error: "provider_unavailable", ended: 1 });
+    expect(await keysUnder(env.redis, `${env.prefix}session:`)).toEqual([]);
+    await laptop.goto(`${app}/profile`);
+    expect(laptop.url()).not.toBe(`${app}/profile`);
   });
 });

@@ -36,6 +36,7 @@ declare module "oidc-provider" {
     id_token_signed_response_alg?: string;
     backchannel_logout_uri?: string;
     backchannel_logout_session_required?: boolean;
+    require_auth_time?: boolean;
   }
 
   export interface Client {

@@ -131,16 +131,24 @@ async function endAtProvider(
   if (sids.length === 0) return "none";
   if (!isProviderManagementConfigured()) return "not_configured";
   const results = await Promise.allSettled(sids.map((sid) => endProviderSession(sid)));
-  let unavailable = false;
-  for (const result of results) {
-    if (result.status === "fulfilled") continue;
-    if (!findCause(result.reason, ProviderManagementUnavailableError))
-      throw result.reason;
-    unavailable = true;
-  }
-  if (unavailable) {
+  const failures = results.flatMap((result) =>
+    result.status === "rejected" ? [result.reason as unknown] : [],
+  );
+  if (failures.length > 0) {
+    // An outage, or a refusal (wrong credentials, a missing `delete:sessions` scope):
+    // either way the provider's sessions were not ended, and the caller is told so.
+    const error = failures[0];
     log.error(
-      { event: "provider_unavailable", sids: sids.length },
+      {
+        event: "provider_unavailable",
+        sids: sids.length,
+        failed: failures.length,
+        reason: findCause(error, ProviderManagementUnavailableError)
+          ? "unavailable"
+          : error instanceof Error
+            ? `${error.name}: ${error.message}`
+            : String(error),
+      },
       "the provider's Management API failed: only the app's sessions were ended",
     );
     return "unavailable";
