@@ -70,7 +70,7 @@ export function sessionStoreSuite(backend: TestBackend): void {
       expect(await store.get(newId())).toBeNull();
     });
 
-    it("keeps a session in its own slot and lists it in its user's slot", async () => {
+    it("keeps a session in its own slot, lists it in its user's slot, and its email in its own", async () => {
       const id = newId();
       await store.set(id, makeSession({ createdAt: now, sid: "sid-a" }));
       const tag = `${encodeURIComponent(issuer)}:${encodeURIComponent(alice)}`;
@@ -79,6 +79,7 @@ export function sessionStoreSuite(backend: TestBackend): void {
           `${prefix}session:{${id}}`,
           `${prefix}sid:{${encodeURIComponent(issuer)}:sid-a}:user`,
           `${prefix}user:{${tag}}:sessions`,
+          `${prefix}email:{${encodeURIComponent(issuer)}:alice%40example.com}`,
         ].sort(),
       );
       expect(await redis.zrange(aliceSessions(), 0, -1)).toEqual([`${id}:sid-a`]);
