@@ -79,18 +79,38 @@ const harnessFilesRunInCopy = [
 
 const unguardedPagePath = "pages/bench-unguarded.tsx";
 const unguardedPage = `// Added by bench/throughput.ts to its own build: /profile's twin without a guard.
+// The same markup and the same props (alice's profile claims, handed to the layout as
+// /profile hands them), so the ratio measures the guard and nothing else.
 import type { GetServerSideProps } from "next";
+import type { User } from "@auth0/nextjs-auth0/types";
+import { UserCard } from "../components/UserCard";
 
 interface Props {
-  greeting: string;
+  user: User;
 }
 
-export default function BenchUnguarded({ greeting }: Props) {
-  return <h1>{greeting}</h1>;
+export default function BenchUnguarded({ user }: Props) {
+  return (
+    <>
+      <h1>Profile</h1>
+      <p className="muted">
+        Rendered on the server, guarded by the SDK&apos;s withPageAuthRequired.
+      </p>
+      <UserCard user={user} />
+    </>
+  );
 }
 
 export const getServerSideProps = (async () => ({
-  props: { greeting: "Hello" },
+  props: {
+    user: {
+      sub: "auth0|alice",
+      name: "Alice Example",
+      nickname: "alice",
+      email: "alice@example.com",
+      email_verified: true,
+    },
+  },
 })) satisfies GetServerSideProps<Props>;
 `;
 
