@@ -16,9 +16,12 @@ describe("clientAddress without the peer-address hook", () => {
 
   it("with n trusted proxies, takes the entry n places left of the peer", () => {
     expect(address("6.6.6.6, 203.0.113.9, 10.0.0.2", 1)).toBe("203.0.113.9");
-    expect(address("6.6.6.6, 203.0.113.9, 10.0.0.3, 10.0.0.2", 2)).toBe(
-      "203.0.113.9",
-    );
+    expect(address("6.6.6.6, 203.0.113.9, 10.0.0.3, 10.0.0.2", 2)).toBe("203.0.113.9");
+  });
+
+  it("is undefined when there are fewer hops than trusted proxies (never the client's own entry)", () => {
+    expect(address("6.6.6.6, 10.0.0.2", 2)).toBeUndefined();
+    expect(address("10.0.0.2", 1)).toBeUndefined();
   });
 
   it("is undefined with no X-Forwarded-For, or only empty entries", () => {
@@ -37,7 +40,9 @@ describe("clientAddress without the peer-address hook", () => {
       "x-forwarded-for": "203.0.113.9",
     });
     expect(clientAddress(headers, 0)).toBe("203.0.113.9");
-    expect(clientAddress(new Headers({ "x-peer-address": "1.2.3.4" }), 0)).toBeUndefined();
+    expect(
+      clientAddress(new Headers({ "x-peer-address": "1.2.3.4" }), 0),
+    ).toBeUndefined();
   });
 
   it("unmaps IPv4-mapped IPv6 addresses and keeps real IPv6 ones", () => {

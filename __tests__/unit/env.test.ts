@@ -209,3 +209,122 @@ describe("the Management API application (AUTH0_MGMT_CLIENT_ID, AUTH0_MGMT_CLIEN
     });
   });
 });
+
+describe("the sessions policy and client address (AUTH0_REAUTH_MAX_AGE, AUTH0_ROLES_CLAIM, AUTH0_MAX_SESSIONS_PER_USER, TRUST_PROXY)", () => {
+  it("defaults to a 10-minute re-authentication, the example roles claim, no limit and no proxy", () => {
+    const config = parseConfig(valid);
+    expect(config.sessions).toEqual({
+      reauthMaxAge: 600,
+      rolesClaim: "https://example.com/roles",
+      maxSessionsPerUser: undefined,
+    });
+    expect(config.trustProxy).toBe(0);
+    expect(
+      parseConfig({
+        ...valid,
+        AUTH0_REAUTH_MAX_AGE: "",
+        AUTH0_ROLES_CLAIM: " ",
+        AUTH0_MAX_SESSIONS_PER_USER: "",
+        TRUST_PROXY: "",
+      }),
+    ).toMatchObject({
+      sessions: {
+        reauthMaxAge: 600,
+        rolesClaim: "https://example.com/roles",
+        maxSessionsPerUser: undefined,
+      },
+      trustProxy: 0,
+    });
+  });
+
+  it("reads good values", () => {
+    const config = parseConfig({
+      ...valid,
+      AUTH0_REAUTH_MAX_AGE: " 300 ",
+      AUTH0_ROLES_CLAIM: "https://my-app.example.org/roles",
+      AUTH0_MAX_SESSIONS_PER_USER: "5",
+      TRUST_PROXY: "2",
+    });
+    expect(config.sessions).toEqual({
+      reauthMaxAge: 300,
+      rolesClaim: "https://my-app.example.org/roles",
+      maxSessionsPerUser: 5,
+    });
+    expect(config.trustProxy).toBe(2);
+    expect(
+      parseConfig({ ...valid, AUTH0_MAX_SESSIONS_PER_USER: "1", TRUST_PROXY: "0" }),
+    ).toMatchObject({ sessions: { maxSessionsPerUser: 1 }, trustProxy: 0 });
+  });
+
+  it.each(["0", "-5", "1.5", "ten", "3e3"])(
+    "refuses an AUTH0_REAUTH_MAX_AGE that is not a positive whole number (%s)",
+    (value) => {
+      expect(problemsOf({ ...valid, AUTH0_REAUTH_MAX_AGE: value })).toEqual({
+        AUTH0_REAUTH_MAX_AGE: expect.stringMatching(
+          /positive whole number of seconds/,
+        ) as unknown,
+      });
+    },
+  );
+
+  it.each(["roles", "example.com/roles", "/roles"])(
+    "refuses an AUTH0_ROLES_CLAIM that is not a URL (%s)",
+    (value) => {
+      expect(problemsOf({ ...valid, AUTH0_ROLES_CLAIM: value })).toEqual({
+        AUTH0_ROLES_CLAIM: expect.stringMatching(/namespaced claim name/) as unknown,
+      });
+    },
+  );
+
+  it.each(["0", "-1", "2.5", "many", "1e2"])(
+    "refuses an AUTH0_MAX_SESSIONS_PER_USER that is not a whole number of at least 1 (%s)",
+    (value) => {
+      expect(problemsOf({ ...valid, AUTH0_MAX_SESSIONS_PER_USER: value })).toEqual({
+        AUTH0_MAX_SESSIONS_PER_USER: expect.stringMatching(
+          /whole number of at least 1/,
+        ) as unknown,
+      });
+    },
+  );
+
+  it.each(["-1", "1.5", "yes", "true", "0x1"])(
+    "refuses a TRUST_PROXY that is not a whole number of at least 0 (%s)",
+    (value) => {
+      expect(problemsOf({ ...valid, TRUST_PROXY: value })).toEqual({
+        TRUST_PROXY: expect.stringMatching(/whole number of at least 0/) as unknown,
+      });
+    },
+  );
+
+  it("names each bad variable in the error message", () => {
+    expect(() =>
+      parseConfig({
+        ...valid,
+        AUTH0_REAUTH_MAX_AGE: "0",
+        AUTH0_ROLES_CLAIM: "roles",
+        AUTH0_MAX_SESSIONS_PER_USER: "0",
+        TRUST_PROXY: "-1",
+      }),
+    ).toThrow(ConfigError);
+    let message = "";
+    try {
+      parseConfig({
+        ...valid,
+        AUTH0_REAUTH_MAX_AGE: "0",
+        AUTH0_ROLES_CLAIM: "roles",
+        AUTH0_MAX_SESSIONS_PER_USER: "0",
+        TRUST_PROXY: "-1",
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const variable of [
+      "AUTH0_REAUTH_MAX_AGE",
+      "AUTH0_ROLES_CLAIM",
+      "AUTH0_MAX_SESSIONS_PER_USER",
+      "TRUST_PROXY",
+    ]) {
+      expect(message).toMatch(new RegExp(`^  - ${variable} `, "m"));
+    }
+  });
+});

@@ -11,12 +11,15 @@ const maxAge = 600;
 /** A session whose (unsigned) ID token carries `claims`. */
 function withIdToken(claims: Record<string, unknown> | string | undefined): SessionData {
   const session = makeSession({ createdAt: now - 3600 });
+  if (claims === undefined) {
+    session.tokenSet.idToken = undefined;
+    return session;
+  }
   const payload =
     typeof claims === "string"
       ? claims
       : Buffer.from(JSON.stringify(claims)).toString("base64url");
-  session.tokenSet.idToken =
-    claims === undefined ? undefined : `eyJhbGciOiJSUzI1NiJ9.${payload}.sig`;
+  session.tokenSet.idToken = `eyJhbGciOiJSUzI1NiJ9.${payload}.sig`;
   return session;
 }
 
@@ -26,9 +29,9 @@ describe("signedInRecently", () => {
     expect(signedInRecently(withIdToken({ auth_time: now - 10 }), maxAge, now)).toBe(
       true,
     );
-    expect(
-      signedInRecently(withIdToken({ auth_time: now - maxAge }), maxAge, now),
-    ).toBe(true);
+    expect(signedInRecently(withIdToken({ auth_time: now - maxAge }), maxAge, now)).toBe(
+      true,
+    );
   });
 
   it("is false one second past maxAge", () => {

@@ -1,4 +1,8 @@
-import { formatExactTime, formatRelativeTime } from "../../lib/time/relative-time";
+import {
+  formatElapsed,
+  formatExactTime,
+  formatRelativeTime,
+} from "../../lib/time/relative-time";
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -122,5 +126,36 @@ describe("formatExactTime", () => {
 
   it("gives only the date with day precision", () => {
     expect(formatExactTime(now, { precision: "day" })).toBe("Friday, 14 March 2025");
+  });
+});
+
+describe("formatElapsed", () => {
+  const second = 1000;
+
+  it("says just now under a minute", () => {
+    expect(formatElapsed(now, now)).toBe("just now");
+    expect(formatElapsed(now - 59 * second, now)).toBe("just now");
+    expect(formatElapsed(now - 59_999, now)).toBe("just now");
+  });
+
+  it("counts whole minutes, in the singular for one", () => {
+    expect(formatElapsed(now - minute, now)).toBe("1 minute ago");
+    expect(formatElapsed(now - 119 * second, now)).toBe("1 minute ago");
+    expect(formatElapsed(now - 5 * minute, now)).toBe("5 minutes ago");
+    expect(formatElapsed(now - 59 * minute - 59 * second, now)).toBe("59 minutes ago");
+  });
+
+  it("counts whole hours, then whole days", () => {
+    expect(formatElapsed(now - hour, now)).toBe("1 hour ago");
+    expect(formatElapsed(now - 2 * hour + second, now)).toBe("1 hour ago");
+    expect(formatElapsed(now - 23 * hour, now)).toBe("23 hours ago");
+    expect(formatElapsed(now - day, now)).toBe("1 day ago");
+    expect(formatElapsed(now - 3 * day, now)).toBe("3 days ago");
+    expect(formatElapsed(now - 400 * day, now)).toBe("400 days ago");
+  });
+
+  it("says just now for an instant in the future (a clock ahead of the reader's)", () => {
+    expect(formatElapsed(now + second, now)).toBe("just now");
+    expect(formatElapsed(now + 3 * day, now)).toBe("just now");
   });
 });

@@ -43,7 +43,10 @@ describe("hasRole", () => {
   });
 
   it("reads only the configured claim name", () => {
-    const session = withClaims({ "https://other.example.com/roles": ["admin"], roles: ["admin"] });
+    const session = withClaims({
+      "https://other.example.com/roles": ["admin"],
+      roles: ["admin"],
+    });
     expect(hasRole(session, claim, "admin")).toBe(false);
     expect(hasRole(session, "https://other.example.com/roles", "admin")).toBe(true);
   });

@@ -13,7 +13,8 @@ const userAgents = {
     "Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.6 Mobile/15E148 Safari/604.1",
   chromeOnAndroidTablet:
     "Mozilla/5.0 (Linux; Android 13; SM-X700) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
-  firefoxOnLinux: "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
+  firefoxOnLinux:
+    "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
   headlessChrome:
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/124.0.0.0 Safari/537.36",
 };
@@ -74,7 +75,11 @@ describe("describeDevice", () => {
       os: "",
       ip: "",
     });
-    expect(describeDevice("", undefined)).toMatchObject({ device: "", browser: "", os: "" });
+    expect(describeDevice("", undefined)).toMatchObject({
+      device: "",
+      browser: "",
+      os: "",
+    });
   });
 
   it("says computer, and nothing more, for a User-Agent it does not know", () => {

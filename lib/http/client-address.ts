@@ -1,4 +1,5 @@
-import { Server } from "node:http";
+import { Server as HttpServer } from "node:http";
+import { Server as HttpsServer } from "node:https";
 import { isIP } from "node:net";
 import { processSingleton } from "../process-singleton";
 
@@ -20,28 +21,29 @@ const hook = processSingleton("peerAddressHook", () => ({ installed: false }));
 export function installPeerAddressHeader(): void {
   if (hook.installed) return;
   hook.installed = true;
-  // Called with each server as `this` below, as Node.js itself calls it.
-  // eslint-disable-next-line @typescript-eslint/unbound-method
-  const emit = Server.prototype.emit as (
-    this: Server,
-    event: string | symbol,
-    ...args: unknown[]
-  ) => boolean;
-  Server.prototype.emit = function (
-    this: Server,
-    event: string | symbol,
-    ...args: unknown[]
-  ) {
-    if (event === "request") {
-      const req = args[0] as {
-        headers: Record<string, unknown>;
-        socket?: { remoteAddress?: string };
-      };
-      req.headers[peerAddressHeader] = req.socket?.remoteAddress ?? "";
-    }
-    return emit.call(this, event, ...args);
-  } as typeof Server.prototype.emit;
+  // Both kinds of server: https.Server does not inherit http.Server's prototype.
+  for (const server of [HttpServer, HttpsServer]) {
+    // Called with each server as `this` below, as Node.js itself calls it.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const emit = server.prototype.emit as EmitFunction;
+    server.prototype.emit = function (this: unknown, event, ...args) {
+      if (event === "request") {
+        const req = args[0] as {
+          headers: Record<string, unknown>;
+          socket?: { remoteAddress?: string };
+        };
+        req.headers[peerAddressHeader] = req.socket?.remoteAddress ?? "";
+      }
+      return emit.call(this, event, ...args);
+    } as EmitFunction;
+  }
 }
+
+type EmitFunction = (
+  this: unknown,
+  event: string | symbol,
+  ...args: unknown[]
+) => boolean;
 
 /**
  * The client's IP address. With `trustProxies` 0 it is the socket's peer; with n, the
@@ -62,7 +64,10 @@ export function clientAddress(
   const peer = hook.installed ? headers.get(peerAddressHeader) : forwarded.pop();
   if (!peer) return undefined;
   const chain = [...forwarded, peer];
-  const address = chain[Math.max(0, chain.length - 1 - trustProxies)]!;
+  // Fewer hops than trusted proxies: a proxy is missing or misconfigured, and the
+  // leftmost entry could be the client's own writing. Not told, rather than wrong.
+  if (trustProxies >= chain.length) return undefined;
+  const address = chain[chain.length - 1 - trustProxies]!;
   return normalizeAddress(address);
 }
 

@@ -4,6 +4,7 @@ import { LoginOvertakenError } from "../../../lib/errors";
 import * as luaCommands from "../../../lib/redis/lua-command";
 import { sessionKeysFor } from "../../../lib/session/keys";
 import { withSharedSessionReads } from "../../../lib/session/read-scope";
+import { describeDevice, withSignInDevice } from "../../../lib/session/sign-in-device";
 import { RedisSessionStore, touchIntervalSeconds } from "../../../lib/session/store";
 import { makeSession } from "../../../dev/harness/session-fixtures";
 import {
@@ -16,6 +17,9 @@ import {
 const issuer = "https://tenant.example.com/";
 const lifetime = { rolling: true, absoluteDuration: 3 * 86400, inactivityDuration: 3600 };
 const alice = "auth0|alice";
+const bob = "auth0|bob";
+const chromeOnWindows =
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
 
 /** The session store's behaviour, run once on a single Redis and once on a cluster. */
 export function sessionStoreSuite(backend: TestBackend): void {
@@ -381,5 +385,198 @@ export function sessionStoreSuite(backend: TestBackend): void {
         }
       });
     });
+  });
+  describe(`a user's sessions on a ${backend} (your sessions)`, () => {
+    /** A sign-in of `sub` (with that user's own email) at `now`. */
+    const signIn = async (
+      sub: string,
+      sid: string,
+      options: { store?: RedisSessionStore; userAgent?: string } = {},
+    ) => {
+      const id = newId();
+      const session = makeSession({ createdAt: now, sub, sid });
+      session.user.email = `${sub.split("|")[1]}@example.com`;
+      const into = options.store ?? store;
+      await withSignInDevice(
+        describeDevice(options.userAgent ?? null, "198.51.100.7"),
+        () => into.set(id, session),
+      );
+      return id;
+    };
+    const bobSessions = () => keys().userSessions(keys().userTag(issuer, bob));
+
+    it("records the sign-in's device and lists each live session of the user only", async () => {
+      const first = await signIn(alice, "sid-a", { userAgent: chromeOnWindows });
+      now += 5;
+      const second = await signIn(alice, "sid-b");
+      await signIn(bob, "sid-bob", { userAgent: chromeOnWindows });
+      const listed = await store.listSessionsOfUser(alice);
+      expect(listed).toHaveLength(2);
+      expect(listed).toEqual(
+        expect.arrayContaining([
+          {
+            id: first,
+            sid: "sid-a",
+            createdAt: now - 5,
+            activeAt: now - 5,
+            device: "computer",
+            browser: "Chrome 124",
+            os: "Windows 10",
+            ip: "198.51.100.7",
+          },
+          {
+            id: second,
+            sid: "sid-b",
+            createdAt: now,
+            activeAt: now,
+            device: "",
+            browser: "",
+            os: "",
+            ip: "198.51.100.7",
+          },
+        ]),
+      );
+      expect(await store.listSessionsOfUser(bob)).toEqual([
+        expect.objectContaining({ sid: "sid-bob", browser: "Chrome 124" }),
+      ]);
+      expect(await store.listSessionsOfUser("auth0|nobody")).toEqual([]);
+    });
+
+    it("records an unknown device for a session set outside a sign-in", async () => {
+      const id = newId();
+      await store.set(id, makeSession({ createdAt: now, sid: "sid-a" }));
+      expect(await store.listSessionsOfUser(alice)).toEqual([
+        {
+          id,
+          sid: "sid-a",
+          createdAt: now,
+          activeAt: now,
+          device: "",
+          browser: "",
+          os: "",
+          ip: "",
+        },
+      ]);
+    });
+
+    it("moves activeAt when the session is read a minute or more later", async () => {
+      const id = await signIn(alice, "sid-a");
+      const createdAt = now;
+      now += touchIntervalSeconds - 1;
+      await store.get(id);
+      expect((await store.listSessionsOfUser(alice))[0]?.activeAt).toBe(createdAt);
+      now += 1;
+      await store.get(id);
+      expect(await store.listSessionsOfUser(alice)).toEqual([
+        expect.objectContaining({ id, createdAt, activeAt: now }),
+      ]);
+    });
+
+    it("leaves out, and prunes from the index, an entry whose session is gone", async () => {
+      const gone = await signIn(alice, "sid-a");
+      const kept = await signIn(alice, "sid-b");
+      await redis.del(sessionKey(gone));
+      expect((await store.listSessionsOfUser(alice)).map((s) => s.id)).toEqual([kept]);
+      expect(await redis.zrange(aliceSessions(), 0, -1)).toEqual([`${kept}:sid-b`]);
+    });
+
+    it("ends exactly the sessions given, unlists them, and leaves the others", async () => {
+      const a = await signIn(alice, "sid-a");
+      const b = await signIn(alice, "sid-b");
+      const c = await signIn(alice, "sid-c");
+      const listed = await store.listSessionsOfUser(alice);
+      const toEnd = listed.filter((s) => s.id !== c);
+      expect(await store.endSessionsOfUser(alice, toEnd)).toBe(2);
+      for (const id of [a, b]) expect(await redis.exists(sessionKey(id))).toBe(0);
+      expect(await store.get(c)).not.toBeNull();
+      expect(await redis.zrange(aliceSessions(), 0, -1)).toEqual([`${c}:sid-c`]);
+      expect((await store.listSessionsOfUser(alice)).map((s) => s.id)).toEqual([c]);
+      // Already gone: nothing more to end.
+      expect(await store.endSessionsOfUser(alice, toEnd)).toBe(0);
+      expect(await store.endSessionsOfUser(alice, [])).toBe(0);
+    });
+
+    it("counts 0 for a listed session deleted meanwhile, and unlists it", async () => {
+      const id = await signIn(alice, "sid-a");
+      await redis.del(sessionKey(id));
+      expect(await store.endSessionsOfUser(alice, [{ id, sid: "sid-a" }])).toBe(0);
+      expect(await redis.zcard(aliceSessions())).toBe(0);
+    });
+
+    it("ends nothing of another user's named under this user", async () => {
+      const bobs = await signIn(bob, "sid-bob");
+      await signIn(alice, "sid-a");
+      expect(await store.endSessionsOfUser(alice, [{ id: bobs, sid: "sid-bob" }])).toBe(
+        0,
+      );
+      expect(await store.get(bobs)).not.toBeNull();
+      expect(await redis.zrange(bobSessions(), 0, -1)).toEqual([`${bobs}:sid-bob`]);
+      expect(await store.listSessionsOfUser(bob)).toHaveLength(1);
+      expect(await store.listSessionsOfUser(alice)).toHaveLength(1);
+    });
+
+    it("finds a user by the email they signed in with, in any case", async () => {
+      await signIn(alice, "sid-a");
+      await signIn(bob, "sid-bob");
+      expect(await store.findUserByEmail("ALICE@example.com")).toBe(alice);
+      expect(await store.findUserByEmail("alice@example.com")).toBe(alice);
+      expect(await store.findUserByEmail(" bob@Example.COM ")).toBe(bob);
+      expect(await store.findUserByEmail("carol@example.com")).toBeNull();
+    });
+
+    it("with maxSessionsPerUser, a sign-in beyond it ends the least recently active", async () => {
+      const onSessionLimit = jest.fn();
+      const limited = new RedisSessionStore({
+        redis,
+        keys: keys(),
+        lifetime,
+        issuer,
+        maxSessionsPerUser: 2,
+        onSessionLimit,
+        now: () => now,
+      });
+      const first = await signIn(alice, "sid-1", { store: limited });
+      now += 10;
+      const second = await signIn(alice, "sid-2", { store: limited });
+      await signIn(bob, "sid-bob", { store: limited });
+      now += touchIntervalSeconds;
+      expect(await limited.get(first)).not.toBeNull(); // first is now the more recent
+      expect(onSessionLimit).not.toHaveBeenCalled();
+      const third = await signIn(alice, "sid-3", { store: limited });
+      expect(await redis.exists(sessionKey(second))).toBe(0);
+      expect(await limited.get(first)).not.toBeNull();
+      expect(await limited.get(third)).not.toBeNull();
+      expect(onSessionLimit).toHaveBeenCalledTimes(1);
+      expect(onSessionLimit).toHaveBeenCalledWith(alice, 1);
+      expect((await limited.listSessionsOfUser(alice)).map((s) => s.id).sort()).toEqual(
+        [first, third].sort(),
+      );
+      expect(await redis.zcard(aliceSessions())).toBe(2);
+      // Another user's sessions do not count against alice's limit.
+      expect(await limited.listSessionsOfUser(bob)).toHaveLength(1);
+    });
+
+    it("without maxSessionsPerUser, keeps every sign-in", async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push(await signIn(alice, `sid-${i}`));
+      expect((await store.listSessionsOfUser(alice)).map((s) => s.id).sort()).toEqual(
+        [...ids].sort(),
+      );
+    });
+
+    it("lists all of 1,000 sessions of one user", async () => {
+      const ids: string[] = [];
+      for (let batch = 0; batch < 20; batch++) {
+        ids.push(
+          ...(await Promise.all(
+            Array.from({ length: 50 }, (_, i) => signIn(alice, `sid-${batch}-${i}`)),
+          )),
+        );
+      }
+      await signIn(bob, "sid-bob");
+      const listed = await store.listSessionsOfUser(alice);
+      expect(listed).toHaveLength(1000);
+      expect(new Set(listed.map((s) => s.id))).toEqual(new Set(ids));
+    }, 60_000);
   });
 }
