@@ -11,26 +11,12 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { RedisSessionStore, sessionKeysFor } from "../lib/shared";
 import { provideRedis } from "../dev/harness/redis-provider";
-import { makeSession } from "../dev/harness/session-fixtures";
+import { makeSession, storeSessions } from "../dev/harness/session-fixtures";
 
 const issuer = "https://tenant.example.com/";
 const lifetime = { rolling: true, absoluteDuration: 86400, inactivityDuration: 3600 };
 const userSessions = 10;
 const rounds = 30;
-
-async function fill(store: RedisSessionStore, count: number): Promise<void> {
-  const batch = 500;
-  for (let done = 0; done < count; done += batch) {
-    await Promise.all(
-      Array.from({ length: Math.min(batch, count - done) }, (_, i) =>
-        store.set(
-          randomBytes(16).toString("hex"),
-          makeSession({ sub: `auth0|user-${done + i}`, sid: `sid-${done + i}` }),
-        ),
-      ),
-    );
-  }
-}
 
 let login = 0;
 /** The provider's clock: each login and each logout token is issued after the last. */
@@ -112,9 +98,9 @@ async function main(): Promise<void> {
     issuer,
   });
   try {
-    await fill(store, 1_000);
+    await storeSessions(store, 1_000);
     const small = await measure(store, redis, prefix);
-    await fill(store, 99_000);
+    await storeSessions(store, 99_000);
     const large = await measure(store, redis, prefix);
     const row = (name: string, a: number, b: number) =>
       console.log(

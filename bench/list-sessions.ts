@@ -12,7 +12,7 @@ import { Cluster, Redis } from "ioredis";
 import { RedisSessionStore, sessionKeysFor } from "../lib/shared";
 import { startRedisCluster } from "../dev/harness/redis-cluster";
 import { startPrivateServer } from "../dev/harness/redis-provider";
-import { makeSession } from "../dev/harness/session-fixtures";
+import { makeSession, storeSessions } from "../dev/harness/session-fixtures";
 
 const issuer = "https://tenant.example.com/";
 const lifetime = { rolling: true, absoluteDuration: 86400, inactivityDuration: 3600 };
@@ -24,23 +24,6 @@ const alice = "auth0|alice";
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-async function fill(store: RedisSessionStore, count: number, sub?: string) {
-  const batch = 500;
-  for (let done = 0; done < count; done += batch) {
-    await Promise.all(
-      Array.from({ length: Math.min(batch, count - done) }, (_, i) =>
-        store.set(
-          randomBytes(16).toString("hex"),
-          makeSession({
-            sub: sub ?? `auth0|user-${done + i}`,
-            sid: `sid-${randomBytes(6).toString("hex")}`,
-          }),
-        ),
-      ),
-    );
-  }
 }
 
 /** Commands every node has run so far, INFO itself excluded. */
@@ -76,7 +59,7 @@ async function main(): Promise<void> {
     issuer,
   });
   try {
-    await fill(store, others);
+    await storeSessions(store, others);
     console.log(
       `One user's sessions, with ${others.toLocaleString("en")} sessions of others in ${onCluster ? "a 3-master Redis Cluster" : "one Redis"} (median of ${rounds})`,
     );
@@ -90,7 +73,9 @@ async function main(): Promise<void> {
       let listCommands = 0;
       let endCommands = 0;
       for (let round = 0; round < rounds; round++) {
-        await fill(store, size, alice);
+        await storeSessions(store, size, () =>
+          makeSession({ sub: alice, sid: `sid-${randomBytes(6).toString("hex")}` }),
+        );
         const before = await commandsRun(nodes);
         let start = process.hrtime.bigint();
         const listed = await store.listSessionsOfUser(alice);

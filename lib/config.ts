@@ -15,48 +15,51 @@ const httpUrl = (example: string) =>
       error: `must be an absolute http(s) URL such as ${example}`,
     });
 
-const positiveSeconds = (fallback: number) =>
+/**
+ * A whole number of at least `min`, or `fallback` when unset; a bad value is named as
+ * `must be <what> (got "…"), e.g. <example>`.
+ */
+const wholeNumber = <F extends number | undefined>(options: {
+  fallback: F;
+  min: number;
+  what: string;
+  example: number;
+}) =>
   z
     .string()
     .trim()
     .optional()
-    .transform((value, ctx) => {
-      if (value === undefined || value === "") return fallback;
+    .transform((value, ctx): number | F => {
+      if (value === undefined || value === "") return options.fallback;
       if (
         !/^\d+$/.test(value) ||
-        Number(value) <= 0 ||
-        !Number.isSafeInteger(Number(value))
+        !Number.isSafeInteger(Number(value)) ||
+        Number(value) < options.min
       ) {
         ctx.addIssue({
           code: "custom",
-          message: `must be a positive whole number of seconds (got "${value}"), e.g. ${fallback}`,
+          message: `must be ${options.what} (got "${value}"), e.g. ${options.example}`,
         });
         return z.NEVER;
       }
       return Number(value);
     });
 
-/** A whole number ≥ `min`, or `fallback` when unset. */
-const wholeNumber = (fallback: number | undefined, min: number, example: number) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined || value === "") return fallback;
-      if (
-        !/^\d+$/.test(value) ||
-        !Number.isSafeInteger(Number(value)) ||
-        Number(value) < min
-      ) {
-        ctx.addIssue({
-          code: "custom",
-          message: `must be a whole number of at least ${min} (got "${value}"), e.g. ${example}`,
-        });
-        return z.NEVER;
-      }
-      return Number(value);
-    });
+const positiveSeconds = (fallback: number) =>
+  wholeNumber({
+    fallback,
+    min: 1,
+    what: "a positive whole number of seconds",
+    example: fallback,
+  });
+
+const atLeast = (min: number, example: number) =>
+  wholeNumber({
+    fallback: undefined,
+    min,
+    what: `a whole number of at least ${min}`,
+    example,
+  });
 
 const booleanFlag = (fallback: boolean) =>
   z
@@ -163,8 +166,8 @@ const envSchema = z.object({
     .refine((value) => URL.canParse(value), {
       error: "must be a namespaced claim name, a URL such as https://example.com/roles",
     }),
-  AUTH0_MAX_SESSIONS_PER_USER: wholeNumber(undefined, 1, 5),
-  TRUST_PROXY: wholeNumber(0, 0, 1),
+  AUTH0_MAX_SESSIONS_PER_USER: atLeast(1, 5),
+  TRUST_PROXY: atLeast(0, 1),
   AUTH0_MGMT_CLIENT_ID: optionalText,
   AUTH0_MGMT_CLIENT_SECRET: optionalText,
   LOG_LEVEL: z

@@ -1,18 +1,14 @@
 import type { Cluster, Redis } from "ioredis";
 import type { Browser } from "playwright-core";
-import { launchBrowser } from "../support/browser";
+import { startClusterE2eEnv, type E2eEnv } from "../support/e2e-env";
 import { eventually } from "../support/eventually";
 import { signInAtProvider, testUsers } from "../support/login";
-import { startStack, type Stack } from "../support/stack";
-import {
-  clearPrefix,
-  connectTestRedisCluster,
-  keysUnder,
-  mastersOf,
-} from "../support/test-redis";
+import type { Stack } from "../support/stack";
+import { keysUnder, mastersOf } from "../support/test-redis";
 
 jest.setTimeout(120_000);
 
+let env: E2eEnv<Cluster>;
 let cluster: Cluster;
 let prefix: string;
 let stack: Stack;
@@ -20,26 +16,14 @@ let browser: Browser;
 let app: string;
 
 beforeAll(async () => {
-  ({ redis: cluster, prefix } = connectTestRedisCluster());
-  [stack, browser] = await Promise.all([
-    startStack({
-      keyPrefix: prefix,
-      // The app on the cluster alone: no REDIS_URL at all.
-      appEnv: {
-        REDIS_URL: "",
-        REDIS_CLUSTER_NODES: process.env.TEST_REDIS_CLUSTER_NODES!,
-      },
-    }),
-    launchBrowser(),
-  ]);
+  // The app on the cluster alone: no REDIS_URL at all.
+  env = await startClusterE2eEnv();
+  ({ redis: cluster, prefix, stack, browser } = env);
   app = stack.appUrls[0]!;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await clearPrefix(cluster, prefix);
-  await cluster.quit();
+  await env?.close();
 });
 
 async function ready(): Promise<{ status: number; body: unknown }> {

@@ -3,35 +3,25 @@
  * Chromium, with no Management API credentials: ending a session ends the app's session
  * only, and the page says so.
  */
+import type { BrowserContext, Page } from "playwright-core";
+import { testUsers } from "../support/login";
+import { startClusterE2eEnv, type E2eEnv } from "../support/e2e-env";
+import { signedInDevice, waitForSessionCards } from "../support/sessions-page";
+import { clearPrefix, keysUnder } from "../support/test-redis";
 import type { Cluster } from "ioredis";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser } from "../support/browser";
-import { signInAtProvider, testUsers } from "../support/login";
-import { startStack, type Stack } from "../support/stack";
-import { clearPrefix, connectTestRedisCluster, keysUnder } from "../support/test-redis";
 
 jest.setTimeout(180_000);
 
+let env: E2eEnv<Cluster>;
 let cluster: Cluster;
 let prefix: string;
-let stack: Stack;
-let browser: Browser;
 let app: string;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  ({ redis: cluster, prefix } = connectTestRedisCluster());
-  [stack, browser] = await Promise.all([
-    startStack({
-      keyPrefix: prefix,
-      appEnv: {
-        REDIS_URL: "",
-        REDIS_CLUSTER_NODES: process.env.TEST_REDIS_CLUSTER_NODES!,
-      },
-    }),
-    launchBrowser(),
-  ]);
-  app = stack.appUrls[0]!;
+  env = await startClusterE2eEnv();
+  ({ redis: cluster, prefix } = env);
+  app = env.stack.appUrls[0]!;
 });
 
 afterEach(async () => {
@@ -40,27 +30,13 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await clearPrefix(cluster, prefix);
-  await cluster.quit();
+  await env?.close();
 });
 
 async function device(user: (typeof testUsers)[keyof typeof testUsers]): Promise<Page> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${app}/sessions`);
-  await signInAtProvider(page, user);
-  await page.waitForURL(`${app}/sessions`);
+  const page = await signedInDevice(env.browser, app, user);
+  contexts.push(page.context());
   return page;
-}
-
-async function waitForSessions(page: Page, count: number): Promise<void> {
-  await page.waitForFunction(
-    (n) => document.querySelectorAll('[data-testid="session"]').length === n,
-    count,
-  );
 }
 
 describe("/sessions on a Redis Cluster without Management API credentials", () => {
@@ -84,7 +60,7 @@ describe("/sessions on a Redis Cluster without Management API credentials", () =
       .locator('[data-testid="session"][data-current="false"]')
       .getByRole("button", { name: "Sign out" })
       .click();
-    await waitForSessions(phone, 1);
+    await waitForSessionCards(phone, 1);
     expect(await phone.getByTestId("sessions-status").textContent()).toBe(
       "Signed out 1 session. Those devices may still be signed in at the sign-in service.",
     );
@@ -96,7 +72,7 @@ describe("/sessions on a Redis Cluster without Management API credentials", () =
     expect(await keysUnder(cluster, `${prefix}session:`)).not.toContain(sessionKeys[0]);
 
     await laptop.getByRole("button", { name: "Sign out all other sessions" }).click();
-    await waitForSessions(laptop, 1);
+    await waitForSessionCards(laptop, 1);
     expect(await laptop.getByTestId("sessions-status").textContent()).toContain(
       "Signed out 1 session.",
     );
@@ -111,9 +87,9 @@ describe("/sessions on a Redis Cluster without Management API credentials", () =
     expect(await admin.getByTestId("target-user").textContent()).toBe(
       testUsers.alice.sub,
     );
-    await waitForSessions(admin, 2);
+    await waitForSessionCards(admin, 2);
     await admin.getByRole("button", { name: "Sign out all sessions" }).click();
-    await waitForSessions(admin, 0);
+    await waitForSessionCards(admin, 0);
     expect(await admin.getByTestId("sessions-status").textContent()).toContain(
       "Signed out 2 sessions.",
     );

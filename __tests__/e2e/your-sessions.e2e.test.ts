@@ -8,7 +8,13 @@ import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { localManagementClient } from "../support/local-provider";
 import { isProviderLoginPage, signInAtProvider, testUsers } from "../support/login";
+import type { SessionView } from "../../lib/your-sessions/sessions-of-user";
 import { startE2eEnv, type E2eEnv } from "../support/e2e-env";
+import {
+  signOutDevice,
+  signedInDevice,
+  waitForSessionCards,
+} from "../support/sessions-page";
 import { stopProvider } from "../support/stack";
 import { projectRoot } from "../support/processes";
 import { keysUnder } from "../support/test-redis";
@@ -57,34 +63,19 @@ async function device(
   userAgent?: string,
   extraHTTPHeaders?: Record<string, string>,
 ): Promise<Page> {
-  const context = await env.browser.newContext({
+  const page = await signedInDevice(env.browser, app, user, {
     ...(userAgent ? { userAgent } : {}),
     ...(extraHTTPHeaders ? { extraHTTPHeaders } : {}),
   });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${app}/sessions`);
-  await signInAtProvider(page, user);
-  await page.waitForURL(`${app}/sessions`);
+  contexts.push(page.context());
   return page;
 }
 
-interface ApiSession {
-  id: string;
-  current: boolean;
-  createdAt: string;
-  lastActiveAt: string;
-  device: string;
-  browser: string;
-  os: string;
-  ip: string;
-}
-
 /** GET /api/sessions with the device's cookies. */
-async function listed(page: Page): Promise<ApiSession[]> {
+async function listed(page: Page): Promise<SessionView[]> {
   const response = await page.request.get(`${app}/api/sessions`);
   expect(response.status()).toBe(200);
-  return ((await response.json()) as { sessions: ApiSession[] }).sessions;
+  return ((await response.json()) as { sessions: SessionView[] }).sessions;
 }
 
 /** The device cards the page shows, in order. */
@@ -153,7 +144,7 @@ describe("/sessions", () => {
     // The API: the same two, ISO times, opaque ids that are no part of any Redis key.
     const response = await phone.request.get(`${app}/api/sessions`);
     expect(response.headers()["cache-control"]).toBe("no-store");
-    const sessions = ((await response.json()) as { sessions: ApiSession[] }).sessions;
+    const sessions = ((await response.json()) as { sessions: SessionView[] }).sessions;
     expect(sessions).toHaveLength(2);
     const keys = (await keysUnder(env.redis, env.prefix)).join("\n");
     for (const session of sessions) {
@@ -204,14 +195,7 @@ describe("/sessions", () => {
     const laptop = await device(testUsers.alice, windowsFirefox);
     const phone = await device(testUsers.alice, iPhone);
     await phone.reload();
-    await phone
-      .getByTestId("session")
-      .filter({ hasText: "Firefox" })
-      .getByRole("button", { name: "Sign out" })
-      .click();
-    await phone.waitForFunction(
-      () => document.querySelectorAll('[data-testid="session"]').length === 1,
-    );
+    await signOutDevice(phone, "Firefox");
     expect(await phone.getByTestId("sessions-status").textContent()).toBe(
       "Signed out 1 session.",
     );
@@ -240,9 +224,7 @@ describe("/sessions", () => {
     await three.reload();
     expect(await cards(three)).toHaveLength(3);
     await three.getByRole("button", { name: "Sign out all other sessions" }).click();
-    await three.waitForFunction(
-      () => document.querySelectorAll('[data-testid="session"]').length === 1,
-    );
+    await waitForSessionCards(three, 1);
     expect(await three.getByTestId("sessions-status").textContent()).toBe(
       "Signed out 2 sessions.",
     );
@@ -285,9 +267,7 @@ describe("/sessions", () => {
     // The new sign-in replaced this device's session; the laptop's is still there.
     expect(await cards(phone)).toHaveLength(2);
     await phone.getByRole("button", { name: "Sign out all other sessions" }).click();
-    await phone.waitForFunction(
-      () => document.querySelectorAll('[data-testid="session"]').length === 1,
-    );
+    await waitForSessionCards(phone, 1);
     expect(await mustSignInAgain(laptop)).toBe(true);
   });
 
@@ -329,20 +309,11 @@ describe("/admin/sessions", () => {
       fullPage: true,
     });
 
-    await admin
-      .getByTestId("session")
-      .filter({ hasText: "Firefox" })
-      .getByRole("button", { name: "Sign out" })
-      .click();
-    await admin.waitForFunction(
-      () => document.querySelectorAll('[data-testid="session"]').length === 1,
-    );
+    await signOutDevice(admin, "Firefox");
     expect(await mustSignInAgain(laptop)).toBe(true);
 
     await admin.getByRole("button", { name: "Sign out all sessions" }).click();
-    await admin.waitForFunction(
-      () => document.querySelectorAll('[data-testid="session"]').length === 0,
-    );
+    await waitForSessionCards(admin, 0);
     expect(await mustSignInAgain(phone)).toBe(true);
     const endings = logLines("sessions_ended").filter(
       (line) => line.actor === testUsers.admin.sub,
@@ -384,14 +355,7 @@ describe("with the provider's Management API down", () => {
     const phone = await device(testUsers.alice, iPhone);
     await stopProvider(env.stack, app);
     await phone.reload();
-    await phone
-      .getByTestId("session")
-      .filter({ hasText: "Firefox" })
-      .getByRole("button", { name: "Sign out" })
-      .click();
-    await phone.waitForFunction(
-      () => document.querySelectorAll('[data-testid="session"]').length === 1,
-    );
+    await signOutDevice(phone, "Firefox");
     expect(await phone.getByTestId("sessions-status").textContent()).toContain(
       "Signed out of 1 session in this app, but the sign-in service could not be reached",
     );

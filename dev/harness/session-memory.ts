@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { RedisSessionStore, sessionKeysFor } from "../../lib/shared";
 import { scanKeysUnder } from "./scan-keys";
-import { makeSession } from "./session-fixtures";
+import { storeSessions } from "./session-fixtures";
 
 export interface SessionMemory {
   sessions: number;
@@ -39,16 +39,7 @@ export async function measureSessionMemory(
   });
   try {
     const before = await usedMemory(redis);
-    for (let done = 0; done < count; done += batch) {
-      await Promise.all(
-        Array.from({ length: Math.min(batch, count - done) }, (_, i) =>
-          store.set(
-            randomBytes(16).toString("hex"),
-            makeSession({ sub: `auth0|user-${done + i}`, sid: `sid-${done + i}` }),
-          ),
-        ),
-      );
-    }
+    await storeSessions(store, count, undefined, batch);
     const after = await usedMemory(redis);
     const keys = await scanKeysUnder(redis, prefix);
     let memoryUsage = 0;
