@@ -61,7 +61,7 @@ async function siteLook(page: Page) {
 }
 
 const theSiteLook = {
-  navLinks: ["Profile", "Dashboard", "Client", "Invoices"],
+  navLinks: ["Profile", "Dashboard", "Client", "Invoices", "Sessions"],
   navDisplay: "flex",
   cardBackground: "rgb(255, 255, 255)",
 };
