@@ -4,6 +4,7 @@ import { processSingleton } from "../process-singleton";
 import { issuer } from "../provider";
 import { redis } from "../redis/client";
 import { sessionKeysFor } from "./keys";
+import { SessionReadCache } from "./read-cache";
 import { RedisSessionStore } from "./store";
 
 const config = getConfig();
@@ -20,6 +21,9 @@ export const sessionStore = processSingleton(
       keys: sessionKeys,
       lifetime: config.session,
       issuer,
+      ...(config.session.readCache
+        ? { cache: SessionReadCache.start(redis, sessionKeys.sessionPrefix) }
+        : {}),
       maxSessionsPerUser: config.sessions.maxSessionsPerUser,
       onSessionLimit: (sub, sessionsEnded) =>
         log.info(

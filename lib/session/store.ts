@@ -23,6 +23,7 @@ import {
 import type { SessionKeys } from "./keys";
 import { idTokenTime } from "./id-token-claims";
 import { epochSeconds } from "./lifetime";
+import type { SessionReadCache } from "./read-cache";
 import { forgetSessionReads, sharedSessionRead } from "./read-scope";
 import { currentSignInDevice, type SignInDevice } from "./sign-in-device";
 
@@ -49,6 +50,11 @@ export interface RedisSessionStoreOptions {
   maxSessionsPerUser?: number;
   /** Told when a sign-in ended older sessions to stay within `maxSessionsPerUser`. */
   onSessionLimit?: (sub: string, sessionsEnded: number) => void;
+  /**
+   * Session reads kept in this process and invalidated by Redis (see read-cache.ts).
+   * @default undefined: every read asks Redis
+   */
+  cache?: SessionReadCache;
   /** Injected so tests can move time; epoch seconds. @default the system clock */
   now?: () => number;
 }
@@ -97,7 +103,10 @@ export class RedisSessionStore implements SessionDataStore {
   private readonly onSessionLimit:
     ((sub: string, sessionsEnded: number) => void) | undefined;
 
+  private readonly cache: SessionReadCache | undefined;
+
   constructor(options: RedisSessionStoreOptions) {
+    this.cache = options.cache;
     this.maxSessionsPerUser = options.maxSessionsPerUser;
     this.onSessionLimit = options.onSessionLimit;
     this.redis = options.redis;
@@ -107,29 +116,47 @@ export class RedisSessionStore implements SessionDataStore {
     this.now = options.now ?? epochSeconds;
   }
 
-  /** One round trip, shared by every reader of the same request (see read-scope.ts). */
+  /**
+   * One round trip, shared by every reader of the same request (see read-scope.ts); none
+   * when the process's cache holds the session and Redis has not invalidated it.
+   */
   async get(id: string): Promise<SessionData | null> {
     const key = this.keys.session(id);
-    const data = await sharedSessionRead(
-      key,
-      async () =>
-        (await this.run(
-          readSession,
-          [key],
-          [
-            this.now(),
-            this.lifetime.inactivityDuration,
-            touchIntervalSeconds,
-            this.lifetime.rolling ? 1 : 0,
-          ],
-        )) as string | null,
-    );
+    const data = await sharedSessionRead(key, () => this.read(key));
     if (data === null) return null;
     try {
       return JSON.parse(data) as SessionData;
     } catch {
       return null;
     }
+  }
+
+  private async read(key: string): Promise<string | null> {
+    const cache = this.cache;
+    if (cache?.serving) {
+      // An invalidation already on its way to this process (a logout that has just
+      // ended the session on another instance) is handled before the cache is asked.
+      await invalidationsReceived();
+      const cached = cache.get(key, this.now());
+      if (cached !== undefined) return cached;
+    }
+    const ticket = cache?.ticket() ?? -1;
+    const reply = (await this.run(
+      readSession,
+      [key],
+      [
+        this.now(),
+        this.lifetime.inactivityDuration,
+        touchIntervalSeconds,
+        this.lifetime.rolling ? 1 : 0,
+      ],
+    )) as [string, number, number] | null;
+    if (reply === null) return null;
+    const [data, activeAt, deadline] = reply;
+    // Good until the next touch is due, so activity is still recorded once a minute.
+    const touchEvery = Math.min(touchIntervalSeconds, this.lifetime.inactivityDuration);
+    cache?.put(ticket, key, data, Math.min(activeAt + touchEvery, deadline));
+    return data;
   }
 
   /**
@@ -144,6 +171,7 @@ export class RedisSessionStore implements SessionDataStore {
     if (deadline <= now) return;
     const key = this.keys.session(id);
     forgetSessionReads();
+    this.cache?.invalidate(key);
     const sub = session.user.sub;
     const sid = session.internal.sid ?? "";
     const userTag = this.keys.userTag(this.issuer, sub);
@@ -274,10 +302,10 @@ export class RedisSessionStore implements SessionDataStore {
   ): Promise<number> {
     if (sessions.length === 0) return 0;
     const userTag = this.keys.userTag(this.issuer, sub);
-    forgetSessionReads();
-    const results = await Promise.all(
-      sessions.map((session) =>
-        this.run(endListedSession, [this.keys.session(session.id)], [userTag, ""]),
+    const sessionKeys = sessions.map((session) => this.keys.session(session.id));
+    const results = await this.changing(sessionKeys, () =>
+      Promise.all(
+        sessionKeys.map((key) => this.run(endListedSession, [key], [userTag, ""])),
       ),
     );
     const unlist = sessions
@@ -315,17 +343,18 @@ export class RedisSessionStore implements SessionDataStore {
    */
   async update(id: string, session: SessionData): Promise<boolean> {
     const key = this.keys.session(id);
-    forgetSessionReads();
-    const written = await this.run(
-      updateSession,
-      [key],
-      [
-        JSON.stringify(session),
-        this.now(),
-        this.lifetime.inactivityDuration,
-        this.lifetime.rolling ? 1 : 0,
-        tokenExpiresAt(session),
-      ],
+    const written = await this.changing([key], () =>
+      this.run(
+        updateSession,
+        [key],
+        [
+          JSON.stringify(session),
+          this.now(),
+          this.lifetime.inactivityDuration,
+          this.lifetime.rolling ? 1 : 0,
+          tokenExpiresAt(session),
+        ],
+      ),
     );
     return written !== 0;
   }
@@ -333,8 +362,9 @@ export class RedisSessionStore implements SessionDataStore {
   /** Deletes a session (the app's own logout), then unlists it from its user's index. */
   async delete(id: string): Promise<void> {
     const key = this.keys.session(id);
-    forgetSessionReads();
-    const owner = (await this.run(deleteSession, [key], [])) as [string, string] | null;
+    const owner = (await this.changing([key], () =>
+      this.run(deleteSession, [key], []),
+    )) as [string, string] | null;
     if (!owner) return;
     const [userTag, sid] = owner;
     // A failure here leaves an entry whose session is gone; listing prunes those.
@@ -389,15 +419,11 @@ export class RedisSessionStore implements SessionDataStore {
     );
     if (listed === -1) return { replayed: true };
     const members = listed as string[];
-    forgetSessionReads();
-    const results = await Promise.all(
-      members.map((member) => {
-        return this.run(
-          endListedSession,
-          [this.keys.session(idOfMember(member))],
-          [userTag, sid],
-        );
-      }),
+    const sessionKeys = members.map((member) => this.keys.session(idOfMember(member)));
+    const results = await this.changing(sessionKeys, () =>
+      Promise.all(
+        sessionKeys.map((key) => this.run(endListedSession, [key], [userTag, sid])),
+      ),
     );
     // Unlist what is gone now (ended here or before); keep what is someone else's.
     const unlist = members.filter((_, i) => results[i] !== 2);
@@ -430,6 +456,27 @@ export class RedisSessionStore implements SessionDataStore {
       : deadline;
   }
 
+  /**
+   * Runs a write of the sessions under `keys`: what this request and this process read
+   * of them is forgotten before it starts and again once it is done (a read in between
+   * could have cached the old value; Redis' own invalidation follows a moment later).
+   */
+  private async changing<T>(
+    keys: readonly string[],
+    write: () => Promise<T>,
+  ): Promise<T> {
+    const forget = () => {
+      forgetSessionReads();
+      for (const key of keys) this.cache?.invalidate(key);
+    };
+    forget();
+    try {
+      return await write();
+    } finally {
+      forget();
+    }
+  }
+
   private run(
     command: LuaCommand,
     keys: readonly string[],
@@ -455,6 +502,14 @@ export class RedisSessionStore implements SessionDataStore {
  */
 function issuedAtOf(session: SessionData): number {
   return idTokenTime(session, "iat") ?? session.internal.createdAt;
+}
+
+/**
+ * Resolves after the event loop has passed through one poll phase, so that data already
+ * received on any socket (an invalidation from Redis) has been handled.
+ */
+function invalidationsReceived(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 /** The store id in a user index member (`<id>:<sid>`). */

@@ -1,0 +1,3 @@
+import { sessionReadCacheSuite } from "./suites/session-read-cache.suite";
+
+sessionReadCacheSuite("single Redis");
