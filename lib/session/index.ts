@@ -21,7 +21,8 @@ export const sessionStore = processSingleton(
       keys: sessionKeys,
       lifetime: config.session,
       issuer,
-      ...(config.session.readCache
+      // Not while `next build` imports the pages: no Redis is there to track.
+      ...(config.session.readCache && process.env.NEXT_PHASE !== "phase-production-build"
         ? { cache: SessionReadCache.start(redis, sessionKeys.sessionPrefix) }
         : {}),
       maxSessionsPerUser: config.sessions.maxSessionsPerUser,

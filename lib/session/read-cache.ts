@@ -192,6 +192,8 @@ class NodeTracker {
       this.retry = undefined;
       void this.setUp();
     }, retryDelayMs);
+    // Retrying never keeps a process alive that has nothing else to do.
+    this.retry.unref();
   }
 
   private async setUp(): Promise<void> {
