@@ -19,9 +19,7 @@ import {
   type JSONWebKeySet,
   type JWTPayload,
 } from "jose";
-import { freePort } from "../../dev/harness/free-port";
 import type { HttpAgent } from "../../dev/harness/http-agent";
-import { baseEnv } from "../../dev/harness/processes";
 import {
   authorizationRequest,
   localAppClient,
@@ -29,9 +27,10 @@ import {
   logInWithCode,
   providerTokenRequest,
   startFakeRelyingParty,
+  startLocalProvider,
   type FakeRelyingParty,
 } from "../support/local-provider";
-import { startProcess, waitForHttp, type RunningProcess } from "../support/processes";
+import type { RunningProcess } from "../support/processes";
 
 const { id: clientId, secret: clientSecret } = localAppClient;
 const { id: mgmtClientId, secret: mgmtClientSecret } = localManagementClient;
@@ -152,24 +151,13 @@ beforeAll(async () => {
   app = await startFakeRelyingParty();
   const keyFile = path.join(mkdtempSync(path.join(tmpdir(), "idp-key-")), "key.json");
   await writeProviderKey(keyFile);
-  const port = await freePort();
-  idpUrl = `http://127.0.0.1:${port}`;
+  ({ url: idpUrl, process: idp } = await startLocalProvider(
+    "idp-management-api",
+    app.url,
+    keyFile,
+  ));
   issuer = `${idpUrl}/`;
   mgmtAudience = `${issuer}api/v2/`;
-  idp = startProcess(
-    "idp-management-api",
-    process.execPath,
-    [require.resolve("tsx/cli"), "dev/idp/server.ts"],
-    {
-      ...baseEnv(),
-      IDP_PORT: String(port),
-      IDP_HOST: "127.0.0.1",
-      IDP_ISSUER: idpUrl,
-      IDP_APP_URLS: app.url,
-      IDP_KEY_FILE: keyFile,
-    },
-  );
-  await waitForHttp(`${idpUrl}/healthz`, idp);
   jwks = (await (await fetch(`${idpUrl}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
 }, 60_000);
 

@@ -2,13 +2,9 @@
  * The app's client of the provider's Management API (lib/provider/management.ts), against
  * the real local provider over http://. Only the outages (a closed port, a 5xx) are stubs.
  */
-import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { decodeJwt } from "jose";
 import { freePort } from "../../dev/harness/free-port";
-import { baseEnv } from "../../dev/harness/processes";
 import { ProviderManagementUnavailableError } from "../../lib/errors";
 import {
   createProviderManagement,
@@ -23,9 +19,10 @@ import {
   logInWithCode,
   providerTokenRequest,
   startFakeRelyingParty,
+  startLocalProvider,
   type FakeRelyingParty,
 } from "../support/local-provider";
-import { startProcess, waitForHttp, type RunningProcess } from "../support/processes";
+import type { RunningProcess } from "../support/processes";
 
 const { id: clientId, secret: clientSecret } = localAppClient;
 const { id: mgmtClientId, secret: mgmtClientSecret } = localManagementClient;
@@ -53,22 +50,10 @@ function logInAlice() {
 
 beforeAll(async () => {
   app = await startFakeRelyingParty();
-  const port = await freePort();
-  idpUrl = `http://127.0.0.1:${port}`;
-  idp = startProcess(
+  ({ url: idpUrl, process: idp } = await startLocalProvider(
     "idp-provider-management",
-    process.execPath,
-    [require.resolve("tsx/cli"), "dev/idp/server.ts"],
-    {
-      ...baseEnv(),
-      IDP_PORT: String(port),
-      IDP_HOST: "127.0.0.1",
-      IDP_ISSUER: idpUrl,
-      IDP_APP_URLS: app.url,
-      IDP_KEY_FILE: path.join(mkdtempSync(path.join(tmpdir(), "idp-key-")), "key.json"),
-    },
-  );
-  await waitForHttp(`${idpUrl}/healthz`, idp);
+    app.url,
+  ));
   // The app's configuration, as .env.example sets it for the local provider.
   Object.assign(process.env, {
     AUTH0_DOMAIN: idpUrl,

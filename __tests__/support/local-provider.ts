@@ -1,7 +1,13 @@
+import { mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { decodeJwt } from "jose";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { freePort } from "../../dev/harness/free-port";
 import { HttpAgent, submitProviderLogin } from "../../dev/harness/http-agent";
+import { baseEnv } from "../../dev/harness/processes";
+import { startProcess, waitForHttp, type RunningProcess } from "./processes";
 
 /** The local provider's default app client (dev/idp's IDP_CLIENT_ID / _SECRET). */
 export const localAppClient = {
@@ -136,4 +142,38 @@ export async function logInWithCode(
   const sid = decodeJwt(tokens.id_token).sid;
   if (typeof sid !== "string") throw new Error("the ID token has no sid");
   return { agent, idToken: tokens.id_token, refreshToken: tokens.refresh_token, sid };
+}
+
+/** The local provider (dev/idp) as a process on a free loopback port. */
+export interface LocalProvider {
+  url: string;
+  process: RunningProcess;
+}
+
+/**
+ * Starts dev/idp for the app at `appUrl`, with its signing key in `keyFile` (written
+ * beforehand by a test that signs its own tokens, else created by the provider).
+ */
+export async function startLocalProvider(
+  name: string,
+  appUrl: string,
+  keyFile = path.join(mkdtempSync(path.join(tmpdir(), "idp-key-")), "key.json"),
+): Promise<LocalProvider> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const running = startProcess(
+    name,
+    process.execPath,
+    [require.resolve("tsx/cli"), "dev/idp/server.ts"],
+    {
+      ...baseEnv(),
+      IDP_PORT: String(port),
+      IDP_HOST: "127.0.0.1",
+      IDP_ISSUER: url,
+      IDP_APP_URLS: appUrl,
+      IDP_KEY_FILE: keyFile,
+    },
+  );
+  await waitForHttp(`${url}/healthz`, running);
+  return { url, process: running };
 }
