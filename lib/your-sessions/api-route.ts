@@ -3,16 +3,13 @@ import type { SessionData } from "@auth0/nextjs-auth0/types";
 import { hasRole } from "../admin/roles";
 import { auth0 } from "../auth0";
 import { getConfig } from "../config";
-import { allowMethods } from "../http/allow-methods";
-import { isCrossSiteApiRequest } from "../http/cross-site";
-import { failClosedApi } from "../http/fail-closed";
+import { protectedApiRoute } from "../http/protected-api-route";
 import { log } from "../log";
 import { epochSeconds } from "../session/lifetime";
 import type { EndedSessions } from "./sessions-of-user";
 import { signedInRecently } from "./recent-sign-in";
 
 const config = getConfig();
-const appOrigin = new URL(config.auth0.appBaseUrl).origin;
 
 /** What a sessions API handler gets: the caller, already checked. */
 export interface SessionsApiCall {
@@ -24,20 +21,19 @@ export interface SessionsApiCall {
 }
 
 /**
- * An API route of /api/sessions or /api/admin/sessions. In order: `405` for another
- * method; `Cache-Control: no-store` on every answer; `403` for a cross-site call (the
- * Fetch Metadata / Origin rule of logout); `401` without a session (the SDK's
- * `withApiAuthRequired`); `403` for a non-administrator on an admin route; for a call
- * that ends sessions, `401 {"error":"reauthentication_required"}` when the caller last
- * authenticated more than AUTH0_REAUTH_MAX_AGE seconds ago; `503` while the session
- * store is down.
+ * An API route of /api/sessions or /api/admin/sessions: a same-origin-only
+ * {@link protectedApiRoute} (405, no-store, 403 cross-site, 401, 503), then `403` for a
+ * non-administrator on an admin route and, for a call that ends sessions,
+ * `401 {"error":"reauthentication_required"}` when the caller last authenticated more
+ * than AUTH0_REAUTH_MAX_AGE seconds ago.
  */
 export function sessionsApiRoute(
   options: { methods: readonly string[]; endsSessions: boolean; adminOnly: boolean },
   handler: (call: SessionsApiCall) => Promise<void>,
 ): NextApiHandler {
-  const ifSignedIn = auth0.withApiAuthRequired(
-    async (req: NextApiRequest, res: NextApiResponse) => {
+  return protectedApiRoute(
+    { methods: options.methods, sameOriginOnly: true },
+    async (req, res) => {
       const session = await auth0.getSession(req);
       if (!session) {
         res.status(401).json({ error: "not_authenticated" });
@@ -60,21 +56,6 @@ export function sessionsApiRoute(
       }
       await handler({ req, res, session, currentId: auth0.getSessionId(req) });
     },
-  );
-  return allowMethods(
-    options.methods,
-    failClosedApi(async (req, res) => {
-      res.setHeader("Cache-Control", "no-store");
-      if (isCrossSiteApiRequest(req.headers, appOrigin)) {
-        log.warn(
-          { event: "sessions_api_refused_cross_site", path: req.url },
-          "cross-site",
-        );
-        res.status(403).json({ error: "cross_site_request" });
-        return;
-      }
-      await ifSignedIn(req, res);
-    }),
   );
 }
 
