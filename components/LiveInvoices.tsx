@@ -1,12 +1,7 @@
 import useSWR from "swr";
 import type { Invoice } from "../lib/invoices/user-invoices";
+import { fetchJson } from "./fetch-json";
 import { InvoiceTable } from "./InvoiceTable";
-
-async function fetchJson(url: string): Promise<{ invoices: Invoice[] }> {
-  const response = await fetch(url, { headers: { accept: "application/json" } });
-  if (!response.ok) throw new Error(String(response.status));
-  return (await response.json()) as { invoices: Invoice[] };
-}
 
 /** The same invoices fetched from the browser through the app's proxy route. */
 export function LiveInvoices() {

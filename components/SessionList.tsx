@@ -2,6 +2,7 @@ import { useState } from "react";
 import useSWR from "swr";
 import type { SessionView } from "../lib/your-sessions/sessions-of-user";
 import { reauthenticationUrl } from "../lib/your-sessions/recent-sign-in";
+import { fetchJson } from "./fetch-json";
 import { RelativeTime } from "./RelativeTime";
 
 /** Where a list of sessions comes from and how its buttons end them. */
@@ -19,12 +20,6 @@ export interface SessionListApi {
 }
 
 type Status = { kind: "done" | "error"; text: string } | null;
-
-async function fetchSessions(url: string): Promise<{ sessions: SessionView[] }> {
-  const response = await fetch(url, { headers: { accept: "application/json" } });
-  if (!response.ok) throw new Error(String(response.status));
-  return (await response.json()) as { sessions: SessionView[] };
-}
 
 const plural = (count: number, word: string) =>
   `${count} ${word}${count === 1 ? "" : "s"}`;
@@ -51,7 +46,7 @@ export function SessionList({
   /** After "sign out everywhere" (the user's page: continue to the provider's logout). */
   onEndedAll?: () => void;
 }) {
-  const { data, mutate } = useSWR(api.list, fetchSessions, {
+  const { data, mutate } = useSWR(api.list, fetchJson<{ sessions: SessionView[] }>, {
     fallbackData: { sessions: initial },
     revalidateOnMount: false,
   });
