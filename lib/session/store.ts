@@ -137,15 +137,16 @@ export class RedisSessionStore implements SessionDataStore {
       // An invalidation already on its way to this process (a logout that has just
       // ended the session on another instance) is handled before the cache is asked.
       await invalidationsReceived();
-      const cached = cache.get(key, this.now());
-      if (cached !== undefined) return cached;
     }
+    const now = this.now();
+    const cached = cache?.get(key, now);
+    if (cached !== undefined) return cached;
     const ticket = cache?.ticket() ?? -1;
     const reply = (await this.run(
       readSession,
       [key],
       [
-        this.now(),
+        now,
         this.lifetime.inactivityDuration,
         touchIntervalSeconds,
         this.lifetime.rolling ? 1 : 0,
@@ -170,30 +171,30 @@ export class RedisSessionStore implements SessionDataStore {
     const deadline = session.internal.createdAt + this.lifetime.absoluteDuration;
     if (deadline <= now) return;
     const key = this.keys.session(id);
-    forgetSessionReads();
-    this.cache?.invalidate(key);
     const sub = session.user.sub;
     const sid = session.internal.sid ?? "";
     const userTag = this.keys.userTag(this.issuer, sub);
     const issuedAt = issuedAtOf(session);
     const device = currentSignInDevice();
-    await this.run(
-      writeNewSession,
-      [key],
-      [
-        JSON.stringify(session),
-        userTag,
-        sid,
-        session.internal.createdAt,
-        deadline,
-        now,
-        this.expiresAt(now, deadline),
-        tokenExpiresAt(session),
-        device.device,
-        device.browser,
-        device.os,
-        device.ip,
-      ],
+    await this.changing([key], () =>
+      this.run(
+        writeNewSession,
+        [key],
+        [
+          JSON.stringify(session),
+          userTag,
+          sid,
+          session.internal.createdAt,
+          deadline,
+          now,
+          this.expiresAt(now, deadline),
+          tokenExpiresAt(session),
+          device.device,
+          device.browser,
+          device.os,
+          device.ip,
+        ],
+      ),
     );
     let refusedBy: "user_logout" | "sid_logout" | undefined;
     let listedCount = 0;
