@@ -8,5 +8,10 @@ export function middleware(request: NextRequest) {
 export const config = {
   // ioredis needs Node.js: the session store cannot run on the edge runtime.
   runtime: "nodejs",
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|sitemap.xml|robots.txt).*)"],
+  // Only the SDK's routes and back-channel logout. Everything else (pages, API routes,
+  // static files) reads the session where a guard asks for it, or not at all: no Redis
+  // call, no Set-Cookie, and not the cost of running the middleware, which halves the
+  // throughput of a public page. The headers every response gets are set by the server
+  // itself (lib/http/security-headers.ts, installed at start-up).
+  matcher: ["/auth/:path*"],
 };

@@ -18,8 +18,16 @@ export async function checkStartup(): Promise<void> {
     }
     throw error;
   }
+  // Before the first request: what every request and response gets, without running
+  // Next's middleware for it (see http/server-request-hook.ts).
   const { installPeerAddressHeader } = await import("./http/client-address");
   installPeerAddressHeader();
+  const { installResponseHeaders } = await import("./http/security-headers");
+  const { servedOverHttps } = await import("./http/cookie-names");
+  installResponseHeaders({
+    https: servedOverHttps,
+    development: process.env.NODE_ENV === "development",
+  });
   const { log } = await import("./log");
   const { redis } = await import("./redis/client");
   // Connect before the server takes requests (Next awaits this hook), so the first

@@ -45,13 +45,27 @@ afterAll(async () => {
 });
 
 describe("headers", () => {
-  it("sends the security headers on pages, API routes and auth routes", async () => {
-    for (const path of ["/", "/api/health", "/auth/login"]) {
+  it("sends the security headers on pages, API routes, auth routes, static files and 404s", async () => {
+    // The middleware runs for /auth/* only: the server itself sets these everywhere.
+    const home = await (await fetch(`${app}/`)).text();
+    const script = /\/_next\/static\/[^"]+\.js/.exec(home)?.[0];
+    expect(script).toBeDefined();
+    for (const path of [
+      "/",
+      "/profile",
+      "/api/health",
+      "/auth/login",
+      "/no-such-page",
+      script!,
+    ]) {
       const response = await fetch(`${app}${path}`, { redirect: "manual" });
       const csp = response.headers.get("content-security-policy") ?? "";
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("script-src 'self';");
       expect(csp).toContain("frame-ancestors 'none'");
+      // One policy, not the server's and the middleware's joined.
+      expect([path, csp.split("default-src").length]).toEqual([path, 2]);
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
       expect(response.headers.get("referrer-policy")).toBe(
         "strict-origin-when-cross-origin",
       );

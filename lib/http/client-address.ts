@@ -1,7 +1,7 @@
-import { Server as HttpServer } from "node:http";
-import { Server as HttpsServer } from "node:https";
+import type { IncomingMessage } from "node:http";
 import { isIP } from "node:net";
 import { processSingleton } from "../process-singleton";
+import { onEveryRequest } from "./server-request-hook";
 
 /**
  * The request header that carries the socket's peer address into the middleware. Next
@@ -16,34 +16,16 @@ const hook = processSingleton("peerAddressHook", () => ({ installed: false }));
 /**
  * Makes every request this process serves carry its socket's peer address in
  * {@link peerAddressHeader}, before Next sees it. Called once at start-up
- * (instrumentation); the servers Next creates, before or after, all pass through it.
+ * (instrumentation).
  */
 export function installPeerAddressHeader(): void {
-  if (hook.installed) return;
   hook.installed = true;
-  // Both kinds of server: https.Server does not inherit http.Server's prototype.
-  for (const server of [HttpServer, HttpsServer]) {
-    // Called with each server as `this` below, as Node.js itself calls it.
-    // eslint-disable-next-line @typescript-eslint/unbound-method
-    const emit = server.prototype.emit as EmitFunction;
-    server.prototype.emit = function (this: unknown, event, ...args) {
-      if (event === "request") {
-        const req = args[0] as {
-          headers: Record<string, unknown>;
-          socket?: { remoteAddress?: string };
-        };
-        req.headers[peerAddressHeader] = req.socket?.remoteAddress ?? "";
-      }
-      return emit.call(this, event, ...args);
-    } as EmitFunction;
-  }
+  onEveryRequest("peer-address", writePeerAddress);
 }
 
-type EmitFunction = (
-  this: unknown,
-  event: string | symbol,
-  ...args: unknown[]
-) => boolean;
+function writePeerAddress(req: IncomingMessage): void {
+  req.headers[peerAddressHeader] = req.socket.remoteAddress ?? "";
+}
 
 /**
  * The client's IP address. With `trustProxies` 0 it is the socket's peer; with n, the

@@ -15,44 +15,31 @@ import { withSharedSessionReads } from "../session/read-scope";
 import { redisReadyForRequest } from "../redis/client";
 import { safeReturnTo } from "./return-to";
 import { servedOverHttps, transactionCookiePrefix } from "./cookie-names";
-import { securityHeaders } from "./security-headers";
 import { clientAddress } from "./client-address";
 import { describeDevice, withSignInDevice } from "../session/sign-in-device";
 
 const config = getConfig();
 const appBaseUrl = config.auth0.appBaseUrl;
 const appOrigin = new URL(appBaseUrl).origin;
-const headersForEveryResponse = securityHeaders({
-  https: servedOverHttps,
-  development: process.env.NODE_ENV === "development",
-});
 
 /**
- * Everything the middleware does, in order: back-channel logout (ours), the guards in
- * front of the SDK's login and logout, the SDK itself, and the headers every response
- * gets. A session-store outage never becomes a 500 here: auth routes answer 503, and
- * other requests go on to their page or API route, which fail closed themselves.
+ * Everything the middleware does for `/auth/*` (the only paths it runs for), in order:
+ * back-channel logout (ours), the guards in front of the SDK's login and logout, and
+ * the SDK itself. A session-store outage never becomes a 500 here: it answers 503. The
+ * security headers are the server's (installed at start-up, security-headers.ts).
  */
 export async function handleRequest(request: NextRequest): Promise<Response> {
   const path = request.nextUrl.pathname;
   // The SDK's handlers and ours may each read the session: one Redis round trip.
   const response = await withSharedSessionReads(() => route(request, path));
-  for (const [name, value] of Object.entries(headersForEveryResponse)) {
-    response.headers.set(name, value);
-  }
-  if (path.startsWith("/auth/") || path.startsWith("/api/")) {
-    response.headers.set("Cache-Control", "no-store");
-  }
+  // Whatever the SDK set: no answer of an auth route is ever cached.
+  response.headers.set("Cache-Control", "no-store");
   return response;
 }
 
 async function route(request: NextRequest, path: string): Promise<Response> {
   if (isBackchannelLogout(request, path)) return backchannelLogout(request);
-  // Only the SDK's own routes need it here. Everything else (pages, API routes, static
-  // files) reads the session where a guard asks for it, or not at all: no Redis call
-  // and no Set-Cookie for a public page, a health check or a stylesheet. (The SDK's
-  // rolling, which rewrote the session on every request, is off; the store touches the
-  // session's expiry as it reads it, at most once a minute.)
+  // The matcher (middleware.ts) sends only `/auth/*` here; anything else passes as is.
   if (!path.startsWith("/auth/")) return NextResponse.next();
 
   let forSdk = request;

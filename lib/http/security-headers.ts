@@ -1,3 +1,6 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { onEveryRequest } from "./server-request-hook";
+
 const oneYearInSeconds = 60 * 60 * 24 * 365;
 
 /**
@@ -37,4 +40,25 @@ export function securityHeaders(options: {
       `max-age=${oneYearInSeconds}; includeSubDomains`;
   }
   return headers;
+}
+
+/**
+ * Gives every response this process serves the {@link securityHeaders}, and
+ * `Cache-Control: no-store` under `/api/` and `/auth/` (a route may still set its own).
+ * Set on the Node.js response before Next.js handles the request, so pages, API routes,
+ * static files, error pages and the middleware's own answers all carry them, without
+ * the middleware having to run for them. Called once at start-up (instrumentation).
+ */
+export function installResponseHeaders(options: {
+  https: boolean;
+  development: boolean;
+}): void {
+  const headers = Object.entries(securityHeaders(options));
+  onEveryRequest("response-headers", (req: IncomingMessage, res: ServerResponse) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+    const url = req.url ?? "";
+    if (url.startsWith("/api/") || url.startsWith("/auth/")) {
+      res.setHeader("Cache-Control", "no-store");
+    }
+  });
 }
