@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 import { ConfigError, type ConfigProblem } from "./errors";
 
@@ -93,9 +94,9 @@ const optionalText = z
 const envSchema = z.object({
   AUTH0_DOMAIN: required(
     "your tenant's domain (e.g. my-tenant.eu.auth0.com) or http://localhost:4000 for the local provider",
-  ).refine((value) => isBareHostname(value) || isOriginUrl(value), {
-    error:
-      "must be a domain such as my-tenant.eu.auth0.com or an origin URL such as http://localhost:4000 (no path, query or fragment)",
+  ).superRefine((value, ctx) => {
+    const problem = domainProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
   }),
   AUTH0_CLIENT_ID: required("the Client ID of your Auth0 application"),
   AUTH0_CLIENT_SECRET: required("the Client Secret of your Auth0 application"),
@@ -359,6 +360,38 @@ function managementPairProblems(
 
 function isRedisUrl(value: string): boolean {
   return /^rediss?:\/\/[^\s]+$/i.test(value) && URL.canParse(value);
+}
+
+/**
+ * What is wrong with AUTH0_DOMAIN, if anything. Besides its form, the SDK refuses some
+ * hosts, but only when the first request builds its client (a 500 on every request):
+ * an IP address, a `.local` name, `localhost` except over http, a bare domain with a
+ * port; and it quietly drops the port of an https URL. Refused here instead, so the app
+ * does not start with them.
+ */
+function domainProblem(value: string): string | undefined {
+  const origin = isOriginUrl(value) ? new URL(value) : undefined;
+  if (!origin && !isBareHostname(value)) {
+    return "must be a domain such as my-tenant.eu.auth0.com or an origin URL such as http://localhost:4000 (no path, query or fragment)";
+  }
+  if (!origin && value.includes(":")) {
+    return `must not give a port without a scheme (got "${value}"): write the bare domain, or a URL such as http://localhost:4000 for a local provider`;
+  }
+  const host = (origin?.hostname ?? value).toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  if (isIP(host) !== 0) {
+    return `must be a host name, not an IP address (got "${value}"): the SDK refuses IP addresses; for a local provider use http://localhost:<port>`;
+  }
+  if (host.endsWith(".local")) {
+    return `must not be a .local (mDNS) name (got "${value}"): the SDK refuses them`;
+  }
+  const localhost = host === "localhost" || host.endsWith(".localhost");
+  if (localhost && origin?.protocol !== "http:") {
+    return `may be localhost only for a local provider over http, e.g. http://localhost:4000 (got "${value}")`;
+  }
+  if (origin?.protocol === "https:" && origin.port !== "") {
+    return `must not give a port with https (got "${value}"): the SDK drops it and talks to port 443`;
+  }
+  return undefined;
 }
 
 function isBareHostname(value: string): boolean {

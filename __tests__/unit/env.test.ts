@@ -167,6 +167,33 @@ describe("configuration", () => {
     ).toBe(false);
   });
 
+  it("refuses at start-up the hosts the SDK would refuse on the first request", () => {
+    const refused: Array<[string, RegExp]> = [
+      ["http://127.0.0.1:4000", /not an IP address/],
+      ["10.0.0.7", /not an IP address/],
+      ["http://[::1]:4000", /not an IP address/],
+      ["https://tenant.local", /\.local/],
+      ["https://localhost:4000", /localhost only for a local provider over http/],
+      ["localhost", /localhost only for a local provider over http/],
+      ["tenant.auth0.com:443", /port without a scheme/],
+      ["https://tenant.auth0.com:8443", /port with https/],
+    ];
+    for (const [domain, message] of refused) {
+      expect([
+        domain,
+        problemsOf({ ...valid, AUTH0_DOMAIN: domain }).AUTH0_DOMAIN,
+      ]).toEqual([domain, expect.stringMatching(message)]);
+    }
+    for (const domain of [
+      "http://localhost:4000",
+      "http://idp.localhost:4000",
+      "https://login.example.com",
+      "my-tenant.eu.auth0.com",
+    ]) {
+      expect(parseConfig({ ...valid, AUTH0_DOMAIN: domain }).auth0.domain).toBe(domain);
+    }
+  });
+
   it("refuses a domain with a path, query or spaces", () => {
     expect(
       problemsOf({ ...valid, AUTH0_DOMAIN: "https://tenant.auth0.com/some/path" })
