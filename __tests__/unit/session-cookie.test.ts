@@ -1,7 +1,14 @@
-import { hkdfSync } from "node:crypto";
+import { createDecipheriv, hkdfSync } from "node:crypto";
 import { generateSessionCookie } from "@auth0/nextjs-auth0/testing";
 import { EncryptJWT } from "jose";
 import { sessionCookieReader } from "../../lib/session/session-cookie";
+
+// Counted, to show which reads decrypted: the real function, watched.
+jest.mock("node:crypto", () => {
+  const actual = jest.requireActual<typeof import("node:crypto")>("node:crypto");
+  return { ...actual, createDecipheriv: jest.fn(actual.createDecipheriv) };
+});
+const decryptions = jest.mocked(createDecipheriv);
 
 const secret = "a-32-character-or-longer-secret-for-the-session-cookie";
 const sdkKey = (withSecret: string) =>
@@ -78,5 +85,47 @@ describe("the session cookie reader", () => {
 
   it("gives null for a cookie without a string id", async () => {
     expect(read(await sdkCookie({ user: { sub: "a" }, internal: {} }))).toBeNull();
+  });
+});
+
+describe("the cookies a reader remembers", () => {
+  beforeEach(() => decryptions.mockClear());
+
+  it("decrypts a cookie once, however often it is read", async () => {
+    const read = sessionCookieReader(secret);
+    const cookie = await sdkCookie({ id: "seen-once", internal: {} });
+    for (let i = 0; i < 5; i++) expect(read(cookie)).toBe("seen-once");
+    expect(decryptions).toHaveBeenCalledTimes(1);
+  });
+
+  it("still refuses a remembered cookie once its exp has passed", async () => {
+    let clock = Math.floor(Date.now() / 1000);
+    const read = sessionCookieReader(secret, () => clock);
+    const cookie = await joseCookie({ alg: "dir", enc: "A256GCM" }, clock + 60);
+    expect(read(cookie)).toBe("abc");
+    clock += 60 + 15;
+    expect(read(cookie)).toBeNull();
+    expect(read(cookie)).toBeNull();
+  });
+
+  it("does not remember a cookie that failed, so forgeries cannot fill it", async () => {
+    const read = sessionCookieReader(secret);
+    const forged = tamper(await sdkCookie({ id: "x", internal: {} }), 3);
+    for (let i = 0; i < 3; i++) expect(read(forged)).toBeNull();
+    expect(decryptions).toHaveBeenCalledTimes(3);
+  });
+
+  it("keeps at most `remembered` cookies, dropping the oldest", async () => {
+    const read = sessionCookieReader(secret, undefined, 2);
+    const [first, second, third] = await Promise.all(
+      ["one", "two", "three"].map((id) => sdkCookie({ id, internal: {} })),
+    );
+    for (const cookie of [first!, second!, third!]) read(cookie);
+    expect(decryptions).toHaveBeenCalledTimes(3);
+    expect(read(third!)).toBe("three");
+    expect(read(second!)).toBe("two");
+    expect(decryptions).toHaveBeenCalledTimes(3);
+    expect(read(first!)).toBe("one");
+    expect(decryptions).toHaveBeenCalledTimes(4);
   });
 });

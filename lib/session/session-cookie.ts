@@ -8,6 +8,9 @@ const tagBytes = 16;
 /** The SDK's tolerance for the cookie's `exp`, in seconds. */
 const clockToleranceSeconds = 15;
 
+/** How many cookies a reader remembers: a few MB at most (a cookie is about 250 bytes). */
+const defaultRemembered = 10_000;
+
 /**
  * Reads the session id out of the SDK's session cookie (a JWE holding `{ id }`), with a
  * key derived once per process and node:crypto's AES-256-GCM. The SDK derives the key
@@ -18,11 +21,46 @@ const clockToleranceSeconds = 15;
  * 128-bit tag, the header as additional data), GCM authenticates the whole, and `exp`
  * is required. Anything else (tampered, expired, a v3 legacy cookie) gives `null`, and
  * the caller lets the SDK judge it.
+ *
+ * A browser sends the same cookie with every request, and the same bytes always decrypt
+ * to the same id and `exp`: so the last `remembered` cookies that authenticated are kept
+ * with what they hold, and a repeat costs a map lookup instead of the 14 µs (`exp` is
+ * still checked on every read). Only cookies GCM authenticated are kept, so cookies
+ * forged without the secret cannot fill it; the oldest goes first.
  */
 export function sessionCookieReader(
   secret: string,
   now: () => number = () => Date.now() / 1000,
+  remembered: number = defaultRemembered,
 ): (cookie: string) => string | null {
+  const decrypt = sessionCookieDecrypter(secret);
+  const known = new Map<string, SessionCookieClaims>();
+  return (cookie) => {
+    let claims = known.get(cookie);
+    if (claims === undefined) {
+      const read = decrypt(cookie);
+      if (read === null) return null;
+      claims = read;
+      if (known.size >= remembered) known.delete(known.keys().next().value!);
+      known.set(cookie, claims);
+    }
+    if (claims.exp + clockToleranceSeconds <= now()) {
+      known.delete(cookie);
+      return null;
+    }
+    return claims.id;
+  };
+}
+
+interface SessionCookieClaims {
+  id: string;
+  exp: number;
+}
+
+/** The session id and `exp` of a well-formed cookie that GCM authenticates, else null. */
+function sessionCookieDecrypter(
+  secret: string,
+): (cookie: string) => SessionCookieClaims | null {
   const key = Buffer.from(hkdfSync("sha256", secret, "", encryptionInfo, keyBytes));
   return (cookie) => {
     const parts = cookie.split(".");
@@ -63,9 +101,8 @@ export function sessionCookieReader(
         id?: unknown;
         exp?: unknown;
       };
-      if (typeof claims.exp !== "number" || claims.exp + clockToleranceSeconds <= now())
-        return null;
-      return typeof claims.id === "string" && claims.id !== "" ? claims.id : null;
+      if (typeof claims.exp !== "number" || typeof claims.id !== "string") return null;
+      return claims.id === "" ? null : { id: claims.id, exp: claims.exp };
     } catch {
       return null;
     }
