@@ -26,6 +26,8 @@ describe("starting the app server (the Docker image's `node server.js`)", () => 
       AUTH0_SECRET: "too-short",
       REDIS_URL: "localhost:6379",
       AUTH0_SESSION_INACTIVITY_DURATION: "-1",
+      // The SDK would only refuse it at the first request, with a 500 on every one.
+      AUTH0_DOMAIN: "http://127.0.0.1:4999",
     });
     const code = await app.exited;
     expect(code).toBe(1);
@@ -35,6 +37,7 @@ describe("starting the app server (the Docker image's `node server.js`)", () => 
     expect(output).toMatch(
       /AUTH0_SESSION_INACTIVITY_DURATION must be a positive whole number/,
     );
+    expect(output).toMatch(/AUTH0_DOMAIN must be a host name, not an IP address/);
     expect(output).not.toMatch(/\n\s+at /); // no stack trace
   });
 

@@ -160,7 +160,9 @@ export async function startLocalProvider(
   keyFile = path.join(mkdtempSync(path.join(tmpdir(), "idp-key-")), "key.json"),
 ): Promise<LocalProvider> {
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  // A host name, as AUTH0_DOMAIN must be (the SDK refuses IP addresses); it listens
+  // on 127.0.0.1, which localhost reaches.
+  const url = `http://localhost:${port}`;
   const running = startProcess(
     name,
     process.execPath,
