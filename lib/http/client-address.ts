@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { isIP } from "node:net";
 import { processSingleton } from "../process-singleton";
@@ -11,7 +12,15 @@ import { onEveryRequest } from "./server-request-hook";
  */
 const peerAddressHeader = "x-peer-address";
 
-const hook = processSingleton("peerAddressHook", () => ({ installed: false }));
+/**
+ * `mark`, random per process, opens every value the server writes: a request received
+ * before the hook was installed (Next listens before instrumentation runs) keeps what
+ * the client sent, and without the mark that is never taken for the peer.
+ */
+const hook = processSingleton("peerAddressHook", () => ({
+  installed: false,
+  mark: `${randomBytes(16).toString("base64url")} `,
+}));
 
 /**
  * Makes every request this process serves carry its socket's peer address in
@@ -24,7 +33,12 @@ export function installPeerAddressHeader(): void {
 }
 
 function writePeerAddress(req: IncomingMessage): void {
-  req.headers[peerAddressHeader] = req.socket.remoteAddress ?? "";
+  req.headers[peerAddressHeader] = hook.mark + (req.socket.remoteAddress ?? "");
+}
+
+/** The peer the server wrote, or undefined for a value it did not write. */
+function writtenPeer(value: string | null): string | undefined {
+  return value?.startsWith(hook.mark) ? value.slice(hook.mark.length) : undefined;
 }
 
 /**
@@ -43,7 +57,9 @@ export function clientAddress(
     .split(",")
     .map((entry) => entry.trim())
     .filter(Boolean);
-  const peer = hook.installed ? headers.get(peerAddressHeader) : forwarded.pop();
+  const peer = hook.installed
+    ? writtenPeer(headers.get(peerAddressHeader))
+    : forwarded.pop();
   if (!peer) return undefined;
   const chain = [...forwarded, peer];
   // Fewer hops than trusted proxies: a proxy is missing or misconfigured, and the

@@ -1,5 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { onEveryRequest } from "./server-request-hook";
+import { beforeEveryResponseHead } from "./server-request-hook";
 
 const oneYearInSeconds = 60 * 60 * 24 * 365;
 
@@ -44,8 +43,8 @@ export function securityHeaders(options: {
 
 /**
  * Gives every response this process serves the {@link securityHeaders}, and
- * `Cache-Control: no-store` under `/api/` and `/auth/` (a route may still set its own).
- * Set on the Node.js response before Next.js handles the request, so pages, API routes,
+ * `Cache-Control: no-store` under `/api/` and `/auth/`, unless the route set its own.
+ * Set by the Node.js server as the response's head is written, so pages, API routes,
  * static files, error pages and the middleware's own answers all carry them, without
  * the middleware having to run for them. Called once at start-up (instrumentation).
  */
@@ -54,11 +53,30 @@ export function installResponseHeaders(options: {
   development: boolean;
 }): void {
   const headers = Object.entries(securityHeaders(options));
-  onEveryRequest("response-headers", (req: IncomingMessage, res: ServerResponse) => {
-    for (const [name, value] of headers) res.setHeader(name, value);
-    const url = req.url ?? "";
-    if (url.startsWith("/api/") || url.startsWith("/auth/")) {
+  beforeEveryResponseHead("response-headers", (res, req) => {
+    for (const [name, value] of headers) {
+      if (!res.hasHeader(name)) res.setHeader(name, value);
+    }
+    if (!res.hasHeader("Cache-Control") && isApiOrAuthPath(req.url ?? "/")) {
       res.setHeader("Cache-Control", "no-store");
     }
   });
+}
+
+/**
+ * Whether Next would route `url` under `/api/` or `/auth/`. Next matches the decoded
+ * path, and takes an absolute-form request target (`GET http://host/api/me`) by its
+ * path, so both are read that way here; the common case costs two string checks.
+ */
+function isApiOrAuthPath(url: string): boolean {
+  let path = url;
+  if (!url.startsWith("/") || url.startsWith("//") || url.includes("%")) {
+    try {
+      path = decodeURIComponent(new URL(url, "http://host.invalid").pathname);
+    } catch {
+      // Not a path Next can route either; answered 400 or 404.
+      return false;
+    }
+  }
+  return path.startsWith("/api/") || path.startsWith("/auth/");
 }
