@@ -115,6 +115,17 @@ describe("the cookies a reader remembers", () => {
     expect(decryptions).toHaveBeenCalledTimes(3);
   });
 
+  it("never keeps an expired cookie, so it cannot push out a live one", async () => {
+    const clock = Math.floor(Date.now() / 1000);
+    const read = sessionCookieReader(secret, () => clock, 1);
+    const live = await joseCookie({ alg: "dir", enc: "A256GCM" }, clock + 60);
+    const expired = await joseCookie({ alg: "dir", enc: "A256GCM" }, clock - 60);
+    expect(read(live)).toBe("abc");
+    expect(read(expired)).toBeNull();
+    expect(read(live)).toBe("abc");
+    expect(decryptions).toHaveBeenCalledTimes(2);
+  });
+
   it("keeps at most `remembered` cookies, dropping the oldest", async () => {
     const read = sessionCookieReader(secret, undefined, 2);
     const [first, second, third] = await Promise.all(

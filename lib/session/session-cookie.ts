@@ -1,4 +1,4 @@
-import { createDecipheriv, hkdfSync } from "node:crypto";
+import { createDecipheriv, createHash, hkdfSync } from "node:crypto";
 
 /** As the SDK encrypts the session cookie: a compact JWE, `dir` + A256GCM, HKDF-SHA256 key. */
 const encryptionInfo = "JWE CEK";
@@ -8,7 +8,7 @@ const tagBytes = 16;
 /** The SDK's tolerance for the cookie's `exp`, in seconds. */
 const clockToleranceSeconds = 15;
 
-/** How many cookies a reader remembers: a few MB at most (a cookie is about 250 bytes). */
+/** How many cookies a reader remembers: about 2 MB at most (a digest, an id and exp each). */
 const defaultRemembered = 10_000;
 
 /**
@@ -24,9 +24,9 @@ const defaultRemembered = 10_000;
  *
  * A browser sends the same cookie with every request, and the same bytes always decrypt
  * to the same id and `exp`: so the last `remembered` cookies that authenticated are kept
- * with what they hold, and a repeat costs a map lookup instead of the 14 µs (`exp` is
- * still checked on every read). Only cookies GCM authenticated are kept, so cookies
- * forged without the secret cannot fill it; the oldest goes first.
+ * with what they hold, and a repeat costs a SHA-256 and a map lookup (measured: 0.8 µs
+ * against 14 µs; `exp` is still checked on every read). Only cookies GCM authenticated
+ * are kept, so cookies forged without the secret cannot fill it; the oldest goes first.
  */
 export function sessionCookieReader(
   secret: string,
@@ -35,20 +35,23 @@ export function sessionCookieReader(
 ): (cookie: string) => string | null {
   const decrypt = sessionCookieDecrypter(secret);
   const known = new Map<string, SessionCookieClaims>();
+  const expired = (claims: SessionCookieClaims) =>
+    claims.exp + clockToleranceSeconds <= now();
   return (cookie) => {
-    let claims = known.get(cookie);
-    if (claims === undefined) {
-      const read = decrypt(cookie);
-      if (read === null) return null;
-      claims = read;
-      if (known.size >= remembered) known.delete(known.keys().next().value!);
-      known.set(cookie, claims);
-    }
-    if (claims.exp + clockToleranceSeconds <= now()) {
-      known.delete(cookie);
+    // Keyed by a digest: the cookie string is a slice of the whole Cookie header, which
+    // a map holding it would keep alive (kilobytes each).
+    const key = createHash("sha256").update(cookie).digest("base64");
+    const claims = known.get(key);
+    if (claims !== undefined) {
+      if (!expired(claims)) return claims.id;
+      known.delete(key);
       return null;
     }
-    return claims.id;
+    const read = decrypt(cookie);
+    if (read === null || expired(read)) return null;
+    if (known.size >= remembered) known.delete(known.keys().next().value!);
+    known.set(key, read);
+    return read.id;
   };
 }
 
