@@ -10,8 +10,8 @@ export const config = {
   runtime: "nodejs",
   // Only the SDK's routes and back-channel logout. Everything else (pages, API routes,
   // static files) reads the session where a guard asks for it, or not at all: no Redis
-  // call, no Set-Cookie, and not the cost of running the middleware, which halves the
-  // throughput of a public page. The headers every response gets are set by the server
+  // call, no Set-Cookie, and not the cost of running the middleware, which nearly halves
+  // the throughput of a public page. The headers every response gets are set by the server
   // itself (lib/http/security-headers.ts, installed at start-up).
   matcher: ["/auth/:path*"],
 };

@@ -384,7 +384,8 @@ function domainProblem(value: string): string | undefined {
   if (host.endsWith(".local")) {
     return `must not be a .local (mDNS) name (got "${value}"): the SDK refuses them`;
   }
-  const localhost = host === "localhost" || host.endsWith(".localhost");
+  const localhost =
+    host === "localhost" || host.startsWith("localhost.") || host.endsWith(".localhost");
   if (localhost && origin?.protocol !== "http:") {
     return `may be localhost only for a local provider over http, e.g. http://localhost:4000 (got "${value}")`;
   }

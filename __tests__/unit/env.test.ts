@@ -175,6 +175,7 @@ describe("configuration", () => {
       ["https://tenant.local", /\.local/],
       ["https://localhost:4000", /localhost only for a local provider over http/],
       ["localhost", /localhost only for a local provider over http/],
+      ["https://localhost.corp.example", /localhost only for a local provider over http/],
       ["tenant.auth0.com:443", /port without a scheme/],
       ["https://tenant.auth0.com:8443", /port with https/],
     ];
