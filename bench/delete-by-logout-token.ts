@@ -9,12 +9,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
-import { RedisSessionStore, sessionKeysFor } from "../lib/shared";
+import type { RedisSessionStore } from "../lib/shared";
+import { fixtureIssuer, fixtureStore } from "../dev/harness/fixture-store";
 import { provideRedis } from "../dev/harness/redis-provider";
 import { makeSession, storeSessions } from "../dev/harness/session-fixtures";
 
-const issuer = "https://tenant.example.com/";
-const lifetime = { rolling: true, absoluteDuration: 86400, inactivityDuration: 3600 };
 const userSessions = 10;
 const rounds = 30;
 
@@ -25,7 +24,7 @@ let providerClock = 2_000_000_000;
 /** A verified logout token's claims, issued now on the provider's clock. */
 function logoutToken(claims: { sub?: string; sid?: string }) {
   return {
-    iss: issuer,
+    iss: fixtureIssuer,
     jti: randomBytes(8).toString("hex"),
     iat: ++providerClock,
     exp: Math.floor(Date.now() / 1000) + 120,
@@ -90,13 +89,7 @@ async function measure(store: RedisSessionStore, redis: Redis, prefix: string) {
 async function main(): Promise<void> {
   const provided = await provideRedis();
   const redis = new Redis(provided.url);
-  const prefix = `bench:${randomBytes(4).toString("hex")}:`;
-  const store = new RedisSessionStore({
-    redis,
-    keys: sessionKeysFor(prefix),
-    lifetime,
-    issuer,
-  });
+  const { store, prefix } = fixtureStore(redis, "bench");
   try {
     await storeSessions(store, 1_000);
     const small = await measure(store, redis, prefix);

@@ -9,13 +9,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { Cluster, Redis } from "ioredis";
-import { RedisSessionStore, sessionKeysFor } from "../lib/shared";
+import { fixtureStore } from "../dev/harness/fixture-store";
 import { startRedisCluster } from "../dev/harness/redis-cluster";
 import { startPrivateServer } from "../dev/harness/redis-provider";
 import { makeSession, storeSessions } from "../dev/harness/session-fixtures";
 
-const issuer = "https://tenant.example.com/";
-const lifetime = { rolling: true, absoluteDuration: 86400, inactivityDuration: 3600 };
 const others = 10_000;
 const sizes = [10, 1_000] as const;
 const rounds = 30;
@@ -51,13 +49,7 @@ async function main(): Promise<void> {
       )
     : new Redis(urls[0]!);
   const nodes = urls.map((url) => new Redis(url));
-  const prefix = `bench:${randomBytes(4).toString("hex")}:`;
-  const store = new RedisSessionStore({
-    redis,
-    keys: sessionKeysFor(prefix),
-    lifetime,
-    issuer,
-  });
+  const { store } = fixtureStore(redis, "bench");
   try {
     await storeSessions(store, others);
     console.log(

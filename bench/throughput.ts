@@ -72,6 +72,7 @@ const audience = "urn:invoices-api";
 const sessionCookieName = "__session";
 /** The dev harness files the bench runs inside its copy (a commit may predate them). */
 const harnessFilesRunInCopy = [
+  "dev/harness/fixture-store.ts",
   "dev/harness/session-memory.ts",
   "dev/harness/scan-keys.ts",
   "dev/harness/session-fixtures.ts",

@@ -6,9 +6,8 @@
  * <count>`) it prints the result as one JSON line, which is how the throughput bench
  * measures the very code it benchmarks.
  */
-import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
-import { RedisSessionStore, sessionKeysFor } from "../../lib/shared";
+import { fixtureStore } from "./fixture-store";
 import { scanKeysUnder } from "./scan-keys";
 import { storeSessions } from "./session-fixtures";
 
@@ -21,8 +20,6 @@ export interface SessionMemory {
   keysPerSession: number;
 }
 
-const issuer = "https://tenant.example.com/";
-const lifetime = { rolling: true, absoluteDuration: 86400, inactivityDuration: 3600 };
 const batch = 200;
 
 export async function measureSessionMemory(
@@ -30,13 +27,7 @@ export async function measureSessionMemory(
   count: number,
 ): Promise<SessionMemory> {
   const redis = new Redis(redisUrl);
-  const prefix = `session-memory:${randomBytes(4).toString("hex")}:`;
-  const store = new RedisSessionStore({
-    redis,
-    keys: sessionKeysFor(prefix),
-    lifetime,
-    issuer,
-  });
+  const { store, prefix } = fixtureStore(redis, "session-memory");
   try {
     const before = await usedMemory(redis);
     await storeSessions(store, count, undefined, batch);
