@@ -161,7 +161,6 @@ const envSchema = z.object({
   AUTH0_SESSION_ABSOLUTE_DURATION: positiveSeconds(threeDaysInSeconds),
   AUTH0_SESSION_INACTIVITY_DURATION: positiveSeconds(oneDayInSeconds),
   AUTH0_ENABLE_ACCESS_TOKEN_ENDPOINT: booleanFlag(false),
-  SESSION_READ_CACHE: booleanFlag(true),
   AUTH0_REAUTH_MAX_AGE: positiveSeconds(600),
   AUTH0_ROLES_CLAIM: optionalText
     .transform((value) => value ?? "https://example.com/roles")
@@ -235,12 +234,6 @@ export interface SessionPolicy {
 
 /** How long a session lives, in seconds, as the SDK computes it. */
 export interface SessionLifetime {
-  /**
-   * Keep session reads in the process, invalidated by Redis (client-side caching,
-   * broadcast mode): no round trip for a session read again within its minute.
-   * @default true
-   */
-  readCache?: boolean;
   /** @default true */
   rolling: boolean;
   /** @default 259200 (3 days) */
@@ -297,7 +290,6 @@ export function parseConfig(
       rolling: e.AUTH0_SESSION_ROLLING,
       absoluteDuration: e.AUTH0_SESSION_ABSOLUTE_DURATION,
       inactivityDuration: e.AUTH0_SESSION_INACTIVITY_DURATION,
-      readCache: e.SESSION_READ_CACHE,
     },
     sessions: {
       reauthMaxAge: e.AUTH0_REAUTH_MAX_AGE,

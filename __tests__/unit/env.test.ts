@@ -34,7 +34,6 @@ describe("configuration", () => {
       rolling: true,
       absoluteDuration: 259200,
       inactivityDuration: 86400,
-      readCache: true,
     });
     expect(config.redis).toEqual({
       kind: "single",
@@ -122,7 +121,7 @@ describe("configuration", () => {
     }
   });
 
-  it("reads the session lifetimes, rolling flag, read cache, audience and scope", () => {
+  it("reads the session lifetimes, rolling flag, audience and scope", () => {
     const config = parseConfig({
       ...valid,
       AUTH0_SESSION_ROLLING: "false",
@@ -130,13 +129,11 @@ describe("configuration", () => {
       AUTH0_SESSION_INACTIVITY_DURATION: "600",
       AUTH0_AUDIENCE: "urn:invoices-api",
       AUTH0_SCOPE: "openid email",
-      SESSION_READ_CACHE: "false",
     });
     expect(config.session).toEqual({
       rolling: false,
       absoluteDuration: 3600,
       inactivityDuration: 600,
-      readCache: false,
     });
     expect(config.auth0.audience).toBe("urn:invoices-api");
     expect(config.auth0.scope).toBe("openid email");

@@ -10,7 +10,7 @@ import { luaCommand } from "../redis/lua-command";
  * (rolling sessions) moves its expiry to min(deadline, now + inactivity): one round
  * trip, and a write at most once a minute however busy the session is.
  * KEYS: session   ARGV: now, inactivity seconds, touchEvery seconds, rolling (1|0)
- * Returns { data, activeAt (after the touch), deadline }, or nil.
+ * Returns the session's data, or nil.
  */
 export const readSession = luaCommand(
   "sessionRead",
@@ -27,11 +27,10 @@ if not deadline or now >= deadline then
 end
 local activeAt = tonumber(v[2]) or 0
 if now - activeAt >= every then
-  activeAt = now
   redis.call('HSET', key, 'activeAt', now)
   if ARGV[4] == '1' then redis.call('EXPIREAT', key, math.min(deadline, now + inactivity)) end
 end
-return { v[1], activeAt, deadline }
+return v[1]
 `,
 );
 

@@ -4,7 +4,6 @@ import { processSingleton } from "../process-singleton";
 import { issuer } from "../provider";
 import { redis } from "../redis/client";
 import { sessionKeysFor } from "./keys";
-import { SessionReadCache } from "./read-cache";
 import { RedisSessionStore } from "./store";
 
 const config = getConfig();
@@ -21,10 +20,6 @@ export const sessionStore = processSingleton(
       keys: sessionKeys,
       lifetime: config.session,
       issuer,
-      // Not while `next build` imports the pages: no Redis is there to track.
-      ...(config.session.readCache && process.env.NEXT_PHASE !== "phase-production-build"
-        ? { cache: SessionReadCache.start(redis, sessionKeys.sessionPrefix) }
-        : {}),
       maxSessionsPerUser: config.sessions.maxSessionsPerUser,
       onSessionLimit: (sub, sessionsEnded) =>
         log.info(

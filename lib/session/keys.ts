@@ -28,8 +28,6 @@
  */
 export interface SessionKeys {
   session(id: string): string;
-  /** What every session key starts with (and no other key): what Redis tracks. */
-  sessionPrefix: string;
   /** The hash tag of one user's slot, as stored in the session hash. */
   userTag(issuer: string, sub: string): string;
   userSessions(userTag: string): string;
@@ -51,7 +49,6 @@ export function sessionKeysFor(prefix: string): SessionKeys {
     `${prefix}sid:{${tag(issuer, value)}}:${name}`;
   return {
     session: (id) => `${prefix}session:{${encodeURIComponent(id)}}`,
-    sessionPrefix: `${prefix}session:`,
     userTag: (issuer, sub) => tag(issuer, sub),
     userSessions: (userTag) => user(userTag, "sessions"),
     userEnded: (userTag) => user(userTag, "ended"),

@@ -23,7 +23,6 @@ import {
 import type { SessionKeys } from "./keys";
 import { idTokenTime } from "./id-token-claims";
 import { epochSeconds } from "./lifetime";
-import type { SessionReadCache } from "./read-cache";
 import { forgetSessionReads, sharedSessionRead } from "./read-scope";
 import { currentSignInDevice, type SignInDevice } from "./sign-in-device";
 
@@ -50,11 +49,6 @@ export interface RedisSessionStoreOptions {
   maxSessionsPerUser?: number;
   /** Told when a sign-in ended older sessions to stay within `maxSessionsPerUser`. */
   onSessionLimit?: (sub: string, sessionsEnded: number) => void;
-  /**
-   * Session reads kept in this process and invalidated by Redis (see read-cache.ts).
-   * @default undefined: every read asks Redis
-   */
-  cache?: SessionReadCache;
   /** Injected so tests can move time; epoch seconds. @default the system clock */
   now?: () => number;
 }
@@ -103,10 +97,7 @@ export class RedisSessionStore implements SessionDataStore {
   private readonly onSessionLimit:
     ((sub: string, sessionsEnded: number) => void) | undefined;
 
-  private readonly cache: SessionReadCache | undefined;
-
   constructor(options: RedisSessionStoreOptions) {
-    this.cache = options.cache;
     this.maxSessionsPerUser = options.maxSessionsPerUser;
     this.onSessionLimit = options.onSessionLimit;
     this.redis = options.redis;
@@ -117,8 +108,9 @@ export class RedisSessionStore implements SessionDataStore {
   }
 
   /**
-   * One round trip, shared by every reader of the same request (see read-scope.ts); none
-   * when the process's cache holds the session and Redis has not invalidated it.
+   * One round trip, shared by every reader of the same request (see read-scope.ts).
+   * Every request asks Redis: nothing in this process answers for a session, so a logout
+   * anywhere holds from the moment Redis has carried it out (docs/decisions/0005).
    */
   async get(id: string): Promise<SessionData | null> {
     const key = this.keys.session(id);
@@ -132,32 +124,16 @@ export class RedisSessionStore implements SessionDataStore {
   }
 
   private async read(key: string): Promise<string | null> {
-    const cache = this.cache;
-    if (cache?.serving) {
-      // An invalidation already on its way to this process (a logout that has just
-      // ended the session on another instance) is handled before the cache is asked.
-      await invalidationsReceived();
-    }
-    const now = this.now();
-    const cached = cache?.get(key, now);
-    if (cached !== undefined) return cached;
-    const ticket = cache?.ticket() ?? -1;
-    const reply = (await this.run(
+    return (await this.run(
       readSession,
       [key],
       [
-        now,
+        this.now(),
         this.lifetime.inactivityDuration,
         touchIntervalSeconds,
         this.lifetime.rolling ? 1 : 0,
       ],
-    )) as [string, number, number] | null;
-    if (reply === null) return null;
-    const [data, activeAt, deadline] = reply;
-    // Good until the next touch is due, so activity is still recorded once a minute.
-    const touchEvery = Math.min(touchIntervalSeconds, this.lifetime.inactivityDuration);
-    cache?.put(ticket, key, data, Math.min(activeAt + touchEvery, deadline));
-    return data;
+    )) as string | null;
   }
 
   /**
@@ -176,7 +152,7 @@ export class RedisSessionStore implements SessionDataStore {
     const userTag = this.keys.userTag(this.issuer, sub);
     const issuedAt = issuedAtOf(session);
     const device = currentSignInDevice();
-    await this.changing([key], () =>
+    await this.changing(() =>
       this.run(
         writeNewSession,
         [key],
@@ -304,7 +280,7 @@ export class RedisSessionStore implements SessionDataStore {
     if (sessions.length === 0) return 0;
     const userTag = this.keys.userTag(this.issuer, sub);
     const sessionKeys = sessions.map((session) => this.keys.session(session.id));
-    const results = await this.changing(sessionKeys, () =>
+    const results = await this.changing(() =>
       Promise.all(
         sessionKeys.map((key) => this.run(endListedSession, [key], [userTag, ""])),
       ),
@@ -344,7 +320,7 @@ export class RedisSessionStore implements SessionDataStore {
    */
   async update(id: string, session: SessionData): Promise<boolean> {
     const key = this.keys.session(id);
-    const written = await this.changing([key], () =>
+    const written = await this.changing(() =>
       this.run(
         updateSession,
         [key],
@@ -363,9 +339,8 @@ export class RedisSessionStore implements SessionDataStore {
   /** Deletes a session (the app's own logout), then unlists it from its user's index. */
   async delete(id: string): Promise<void> {
     const key = this.keys.session(id);
-    const owner = (await this.changing([key], () =>
-      this.run(deleteSession, [key], []),
-    )) as [string, string] | null;
+    const owner = (await this.changing(() => this.run(deleteSession, [key], []))) as
+      [string, string] | null;
     if (!owner) return;
     const [userTag, sid] = owner;
     // A failure here leaves an entry whose session is gone; listing prunes those.
@@ -421,7 +396,7 @@ export class RedisSessionStore implements SessionDataStore {
     if (listed === -1) return { replayed: true };
     const members = listed as string[];
     const sessionKeys = members.map((member) => this.keys.session(idOfMember(member)));
-    const results = await this.changing(sessionKeys, () =>
+    const results = await this.changing(() =>
       Promise.all(
         sessionKeys.map((key) => this.run(endListedSession, [key], [userTag, sid])),
       ),
@@ -458,23 +433,15 @@ export class RedisSessionStore implements SessionDataStore {
   }
 
   /**
-   * Runs a write of the sessions under `keys`: what this request and this process read
-   * of them is forgotten before it starts and again once it is done (a read in between
-   * could have cached the old value; Redis' own invalidation follows a moment later).
+   * Runs a write of sessions: what this request read of them is forgotten before it
+   * starts and again once it is done (a read in between would hold the old value).
    */
-  private async changing<T>(
-    keys: readonly string[],
-    write: () => Promise<T>,
-  ): Promise<T> {
-    const forget = () => {
-      forgetSessionReads();
-      for (const key of keys) this.cache?.invalidate(key);
-    };
-    forget();
+  private async changing<T>(write: () => Promise<T>): Promise<T> {
+    forgetSessionReads();
     try {
       return await write();
     } finally {
-      forget();
+      forgetSessionReads();
     }
   }
 
@@ -503,14 +470,6 @@ export class RedisSessionStore implements SessionDataStore {
  */
 function issuedAtOf(session: SessionData): number {
   return idTokenTime(session, "iat") ?? session.internal.createdAt;
-}
-
-/**
- * Resolves after the event loop has passed through one poll phase, so that data already
- * received on any socket (an invalidation from Redis) has been handled.
- */
-function invalidationsReceived(): Promise<void> {
-  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 /** The store id in a user index member (`<id>:<sid>`). */

@@ -1,3 +1,0 @@
-import { sessionReadCacheSuite } from "./suites/session-read-cache.suite";
-
-sessionReadCacheSuite("single Redis");
