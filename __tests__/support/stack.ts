@@ -37,6 +37,8 @@ export interface StackOptions {
   redisUrl?: string;
   keyPrefix: string;
   appEnv?: Record<string, string>;
+  /** Per instance, over `appEnv`: e.g. one instance's Redis through a proxy. */
+  instanceEnv?: ReadonlyArray<Record<string, string>>;
   idpEnv?: Record<string, string>;
 }
 
@@ -118,6 +120,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       REDIS_KEY_PREFIX: options.keyPrefix,
       ...(invoicesApiUrl ? { INVOICES_API_URL: invoicesApiUrl } : {}),
       ...options.appEnv,
+      ...options.instanceEnv?.[i],
     }),
   );
   const stop = async () => {

@@ -8,16 +8,31 @@ import { stopChild, waitForPing } from "./redis-provider";
 
 /** A Redis Cluster the tests may use, and how to let it go. */
 export interface RedisCluster {
-  /** One `redis://127.0.0.1:<port>` URL per master. */
+  /** One `redis://127.0.0.1:<port>` URL per node (with replicas, any may be a master). */
   nodes: string[];
   stop(): Promise<void>;
+}
+
+/** A cluster this process started: a test may kill one of its nodes for real. */
+export interface StartedRedisCluster extends RedisCluster {
+  /** Kills the node at `url` with SIGKILL, as a crash would, and waits until it is gone. */
+  kill(url: string): Promise<void>;
+}
+
+export interface ClusterShape {
+  /** @default 3 */
+  masters?: number;
+  /** Replicas of each master. @default 0 */
+  replicasPerMaster?: number;
+  /** How long a node may be silent before the others fail it over. @default 15000 (Redis') */
+  nodeTimeoutMs?: number;
 }
 
 export interface ProvidedRedisCluster extends RedisCluster {
   source: "REDIS_CLUSTER_NODES" | "redis-server";
 }
 
-const masters = 3;
+const defaultMasters = 3;
 const startTimeoutMs = 10_000;
 const createTimeoutMs = 30_000;
 const stateOkTimeoutMs = 20_000;
@@ -60,23 +75,31 @@ export async function provideRedisCluster(): Promise<ProvidedRedisCluster> {
 }
 
 /**
- * Starts three cluster-enabled `redis-server`s on free ports (each with its own free
- * cluster bus port, so no port + 10000 arithmetic can land out of range), makes them one
- * cluster of three masters without replicas, and waits until every node says
+ * Starts cluster-enabled `redis-server`s on free ports (each with its own free cluster
+ * bus port, so no port + 10000 arithmetic can land out of range), makes them one cluster
+ * (by default three masters without replicas), and waits until every node says
  * `cluster_state:ok`.
  */
-export async function startRedisCluster(): Promise<RedisCluster> {
+export async function startRedisCluster(
+  shape: ClusterShape = {},
+): Promise<StartedRedisCluster> {
+  const masters = shape.masters ?? defaultMasters;
+  const replicas = shape.replicasPerMaster ?? 0;
+  const count = masters * (1 + replicas);
   const dir = mkdtempSync(path.join(tmpdir(), "redis-cluster-"));
-  const ports = await distinctFreePorts(masters * 2);
-  const servers: ChildProcess[] = [];
+  const ports = await distinctFreePorts(count * 2);
+  const servers = new Map<number, ChildProcess>();
   const stop = async () => {
-    await Promise.all(servers.map(stopChild));
+    await Promise.all([...servers.values()].map(stopChild));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const clientPorts = ports.slice(0, masters);
+    const clientPorts = ports.slice(0, count);
     clientPorts.forEach((port, i) => {
-      servers.push(startClusterNode(dir, port, ports[masters + i]!));
+      servers.set(
+        port,
+        startClusterNode(dir, port, ports[count + i]!, shape.nodeTimeoutMs),
+      );
     });
     const nodes = clientPorts.map((port) => `redis://127.0.0.1:${port}`);
     for (const [i, node] of nodes.entries()) {
@@ -89,19 +112,40 @@ export async function startRedisCluster(): Promise<RedisCluster> {
         throw new Error(`${error.message}; its log:\n${readLog(dir, port)}`);
       });
     }
-    await createCluster(clientPorts);
+    await createCluster(clientPorts, replicas);
     await waitForClusterStateOk(nodes);
-    return { nodes, stop };
+    // A replica that never finished its first sync refuses to take over ("disconnected
+    // from master for longer than allowed"): only a synced cluster can fail over.
+    if (replicas > 0) await waitForReplicasInSync(nodes, masters * replicas);
+    const kill = async (url: string) => {
+      const server = servers.get(Number(new URL(url).port));
+      if (!server) throw new Error(`${url} is not a node of this cluster`);
+      const gone = new Promise((resolve) => server.once("exit", resolve));
+      server.kill("SIGKILL");
+      await gone;
+    };
+    return { nodes, stop, kill };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-function startClusterNode(dir: string, port: number, busPort: number): ChildProcess {
+function startClusterNode(
+  dir: string,
+  port: number,
+  busPort: number,
+  nodeTimeoutMs: number | undefined,
+): ChildProcess {
   return spawn(
     "redis-server",
     [
+      ...(nodeTimeoutMs === undefined
+        ? []
+        : ["--cluster-node-timeout", String(nodeTimeoutMs)]),
+      // Replicas sync at once instead of waiting 5 s for others to share a transfer.
+      "--repl-diskless-sync-delay",
+      "0",
       "--cluster-enabled",
       "yes",
       "--cluster-config-file",
@@ -125,13 +169,13 @@ function startClusterNode(dir: string, port: number, busPort: number): ChildProc
   );
 }
 
-function createCluster(ports: readonly number[]): Promise<void> {
+function createCluster(ports: readonly number[], replicas: number): Promise<void> {
   const args = [
     "--cluster",
     "create",
     ...ports.map((port) => `127.0.0.1:${port}`),
     "--cluster-replicas",
-    "0",
+    String(replicas),
     "--cluster-yes",
   ];
   return new Promise((resolve, reject) => {
@@ -161,8 +205,35 @@ async function waitForClusterStateOk(nodes: readonly string[]): Promise<void> {
   );
 }
 
+/** Polls `INFO replication` until `expected` nodes are replicas whose link is up. */
+async function waitForReplicasInSync(
+  nodes: readonly string[],
+  expected: number,
+): Promise<void> {
+  const deadline = Date.now() + stateOkTimeoutMs;
+  let synced = 0;
+  while (Date.now() < deadline) {
+    const infos = await Promise.all(
+      nodes.map((node) => ask(node, "INFO", "replication")),
+    );
+    synced = infos.filter(
+      (info) => /^role:slave\r?$/m.test(info) && /^master_link_status:up\r?$/m.test(info),
+    ).length;
+    if (synced >= expected) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(
+    `only ${synced} of ${expected} replicas finished their sync within ${stateOkTimeoutMs} ms`,
+  );
+}
+
 /** One `CLUSTER INFO` through a client that is gone when this returns. */
-async function clusterInfo(url: string): Promise<string> {
+function clusterInfo(url: string): Promise<string> {
+  return ask(url, "CLUSTER", "INFO");
+}
+
+/** One command through a client that is gone when this returns; its error as text. */
+async function ask(url: string, command: string, ...args: string[]): Promise<string> {
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: probeTimeoutMs,
@@ -173,7 +244,7 @@ async function clusterInfo(url: string): Promise<string> {
   client.on("error", () => {});
   try {
     await client.connect();
-    return String(await client.cluster("INFO"));
+    return String(await client.call(command, ...args));
   } catch (error) {
     return `(no answer: ${(error as Error).message})`;
   } finally {
