@@ -23,11 +23,13 @@ let providerClock = 2_000_000_000;
 
 /** A verified logout token's claims, issued now on the provider's clock. */
 function logoutToken(claims: { sub?: string; sid?: string }) {
+  const exp = Math.floor(Date.now() / 1000) + 120;
   return {
     iss: fixtureIssuer,
     jti: randomBytes(8).toString("hex"),
     iat: ++providerClock,
-    exp: Math.floor(Date.now() / 1000) + 120,
+    exp,
+    acceptableUntil: exp,
     ...claims,
   };
 }

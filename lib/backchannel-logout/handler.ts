@@ -1,9 +1,9 @@
-import type { JWTVerifyGetKey } from "jose";
 import {
   verifyLogoutToken,
   type LogoutClaims,
   type LogoutTokenResult,
 } from "./logout-token";
+import type { ProviderMetadata } from "../provider/metadata";
 import { epochSeconds } from "../session/lifetime";
 import type { LogoutOutcome, RedisSessionStore } from "../session/store";
 
@@ -19,21 +19,38 @@ export interface BackchannelLogoutDeps {
   };
 }
 
-/** Wires the handler to the session store and the provider's keys. */
+/** Wires the handler to the session store and the provider (its issuer and keys). */
 export function backchannelLogoutDeps(options: {
   store: RedisSessionStore;
-  issuer: string;
+  /** The provider as its discovery document describes it: `iss` is checked against it. */
+  provider: ProviderMetadata;
   clientId: string;
-  signingKeys: JWTVerifyGetKey;
   log: BackchannelLogoutDeps["log"];
   /** epoch seconds @default the system clock */
   now?: () => number;
 }): BackchannelLogoutDeps {
-  const { store, issuer, clientId, signingKeys, log } = options;
+  const { store, provider, clientId, log } = options;
   const now = options.now ?? epochSeconds;
   return {
-    verify: (token) =>
-      verifyLogoutToken(token, { issuer, clientId, keys: signingKeys, now }),
+    verify: async (token) => {
+      let issuer: string;
+      try {
+        issuer = await provider.issuer();
+      } catch (error) {
+        return {
+          ok: false,
+          code: "keys_unavailable",
+          reason: "the provider's discovery document could not be loaded",
+          detail: (error as Error).message,
+        };
+      }
+      return verifyLogoutToken(token, {
+        issuer,
+        clientId,
+        keys: provider.signingKeys,
+        now,
+      });
+    },
     endSessions: (claims) => store.endSessionsByLogoutToken(claims),
     log,
   };
@@ -46,8 +63,9 @@ const maxBodyBytes = 16 * 1024;
  * `POST /auth/backchannel-logout`, answering as OpenID Connect Back-Channel Logout 1.0
  * §2.8 asks: 200 when the sessions are ended, 400 with a short body for any invalid
  * request or token, `Cache-Control: no-store` always. A 503 only when this app cannot
- * judge the token or end the sessions right now (its keys or Redis are unavailable),
- * so that the provider may retry.
+ * judge the token or end the sessions right now (its keys or Redis are unavailable, or
+ * the token's key may be one the provider has just started using), so that the
+ * provider may retry; `Retry-After` says when.
  */
 export async function handleBackchannelLogout(
   request: Request,
@@ -70,10 +88,28 @@ export async function handleBackchannelLogout(
   const result = await deps.verify(tokens[0]);
   if (!result.ok) {
     if (result.code === "keys_unavailable") {
-      deps.log.error({ event: "backchannel_logout_unavailable" }, result.reason);
+      deps.log.error(
+        { event: "backchannel_logout_unavailable", detail: result.detail },
+        result.reason,
+      );
       return answer(503, "temporarily_unavailable: try again later\n", {
         "Retry-After": "5",
       });
+    }
+    if (result.code === "keys_unknown_yet") {
+      // Not an outage: the provider may have rotated its keys a moment ago.
+      deps.log.warn(
+        {
+          event: "backchannel_logout_key_unknown_yet",
+          retryAfterSeconds: result.retryAfterSeconds,
+        },
+        result.reason,
+      );
+      return answer(
+        503,
+        "temporarily_unavailable: the token's signing key is not known yet; try again\n",
+        { "Retry-After": String(result.retryAfterSeconds) },
+      );
     }
     return reject(deps, result.reason);
   }

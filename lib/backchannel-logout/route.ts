@@ -1,17 +1,15 @@
-import { issuer } from "../provider";
+import { provider } from "../provider";
 import { sessionStore } from "../session";
 import { backchannelLogoutDeps, handleBackchannelLogout } from "./handler";
 import { getConfig } from "../config";
 import { log } from "../log";
 import { processSingleton } from "../process-singleton";
-import { providerSigningKeys } from "../provider/signing-keys";
 
 const deps = processSingleton("backchannelLogoutDeps", () =>
   backchannelLogoutDeps({
     store: sessionStore,
-    issuer,
+    provider,
     clientId: getConfig().auth0.clientId,
-    signingKeys: providerSigningKeys(issuer),
     log,
   }),
 );

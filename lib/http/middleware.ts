@@ -13,7 +13,7 @@ import { findCause, isSessionStoreUnavailable, LoginOvertakenError } from "../er
 import { log } from "../log";
 import { withSharedSessionReads } from "../session/read-scope";
 import { redisReadyForRequest } from "../redis/client";
-import { safeReturnTo } from "./return-to";
+import { logoutUrlForSdk, safeReturnTo } from "./return-to";
 import { servedOverHttps, transactionCookiePrefix } from "./cookie-names";
 import { clientAddress } from "./client-address";
 import { describeDevice, withSignInDevice } from "../session/sign-in-device";
@@ -73,16 +73,9 @@ async function route(request: NextRequest, path: string): Promise<Response> {
         retryLabel: "Log out",
       });
     }
-    const returnPath = safeReturnTo(
-      request.nextUrl.searchParams.get("returnTo"),
-      appBaseUrl,
-    );
-    // The provider gets it as post_logout_redirect_uri, which must be absolute.
+    // Always the one registered post_logout_redirect_uri, whatever returnTo was asked.
     return logout(
-      withReturnTo(
-        request,
-        returnPath === undefined ? undefined : new URL(returnPath, appBaseUrl).toString(),
-      ),
+      new NextRequest(logoutUrlForSdk(request.nextUrl.href, appBaseUrl), request),
     );
   }
 

@@ -26,3 +26,16 @@ export function safeReturnTo(
   if (!path.startsWith("/") || path.startsWith("//")) return undefined;
   return path;
 }
+
+/**
+ * The URL of the SDK's logout with `returnTo` (which the SDK sends to the provider as
+ * `post_logout_redirect_uri`) set to `appBaseUrl`, APP_BASE_URL exactly as configured:
+ * the one URL the README tells users to register as an Allowed Logout URL. A provider
+ * compares it exactly, so it never depends on the request; a `returnTo` asked for is
+ * dropped, since a path appended to it would be a URL nobody registered.
+ */
+export function logoutUrlForSdk(requestUrl: string | URL, appBaseUrl: string): URL {
+  const url = new URL(requestUrl);
+  url.searchParams.set("returnTo", appBaseUrl);
+  return url;
+}

@@ -1,38 +1,17 @@
-import { createRemoteJWKSet, type JWTVerifyGetKey } from "jose";
-
-const httpTimeoutMs = 5_000;
-/** A token signed with a key we do not know may refetch the key set this often. */
-const refetchCooldownMs = 30_000;
+import type { JWTVerifyGetKey } from "jose";
+import type { KeySetOptions } from "./key-set";
+import { providerMetadata } from "./metadata";
 
 /**
- * The provider's signing keys, found through its discovery document
- * (`<issuer>.well-known/openid-configuration` → `jwks_uri`), as the SDK finds them. The
- * key set is cached and follows key rotation (jose refetches it for an unknown `kid`);
- * a failed discovery is not cached, so the next request tries again. Used by the app
- * (logout tokens) and by the sample API (access tokens).
+ * The signing keys of the provider at `baseUrl` (the base URL AUTH0_DOMAIN gives, with
+ * its trailing slash), found through its discovery document and following key rotation:
+ * see {@link providerMetadata}. For the sample API (access tokens), which checks `iss`
+ * against its own configuration; the app takes issuer and keys together from
+ * `providerMetadata`.
  */
-export function providerSigningKeys(issuer: string): JWTVerifyGetKey {
-  let keySet: Promise<JWTVerifyGetKey> | undefined;
-  const discover = async (): Promise<JWTVerifyGetKey> => {
-    const response = await fetch(new URL(".well-known/openid-configuration", issuer), {
-      signal: AbortSignal.timeout(httpTimeoutMs),
-      headers: { accept: "application/json" },
-    });
-    if (!response.ok) throw new Error(`discovery answered ${response.status}`);
-    const { jwks_uri: jwksUri } = (await response.json()) as { jwks_uri?: unknown };
-    if (typeof jwksUri !== "string" || !URL.canParse(jwksUri)) {
-      throw new Error("discovery document has no valid jwks_uri");
-    }
-    return createRemoteJWKSet(new URL(jwksUri), {
-      timeoutDuration: httpTimeoutMs,
-      cooldownDuration: refetchCooldownMs,
-    });
-  };
-  return async (header, token) => {
-    keySet ??= discover().catch((error: unknown) => {
-      keySet = undefined;
-      throw error;
-    });
-    return (await keySet)(header, token);
-  };
+export function providerSigningKeys(
+  baseUrl: string,
+  options: KeySetOptions = {},
+): JWTVerifyGetKey {
+  return providerMetadata(baseUrl, options).signingKeys;
 }

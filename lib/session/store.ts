@@ -359,19 +359,22 @@ export class RedisSessionStore implements SessionDataStore {
    * that user), whatever else Redis holds.
    */
   async endSessionsByLogoutToken(claims: LogoutClaims): Promise<LogoutOutcome> {
-    if (claims.iss !== this.issuer) return { replayed: false, sessionsEnded: 0 };
-    const jtiTtl = Math.max(1, claims.exp - this.now() + clockSkewSeconds);
+    // The verifier has checked `iss` against the provider's discovered issuer, which may
+    // be written differently from this store's namespace (no trailing slash, say).
+    const issuer = this.issuer;
+    // Remembered for as long as the token could be accepted, so it is never used twice.
+    const jtiTtl = Math.max(1, claims.acceptableUntil - this.now() + clockSkewSeconds);
     const sid = claims.sid ?? "";
     let userTag: string;
     if (claims.sub) {
-      userTag = this.keys.userTag(claims.iss, claims.sub);
+      userTag = this.keys.userTag(issuer, claims.sub);
     } else if (sid) {
       const found = await this.run(
         beginSidLogout,
         [
-          this.keys.sidUser(claims.iss, sid),
-          this.keys.sidEnded(claims.iss, sid),
-          this.keys.sidLogoutJti(claims.iss, sid, claims.jti),
+          this.keys.sidUser(issuer, sid),
+          this.keys.sidEnded(issuer, sid),
+          this.keys.sidLogoutJti(issuer, sid, claims.jti),
         ],
         [claims.iat, overtakenLoginWindowSeconds, jtiTtl],
       );

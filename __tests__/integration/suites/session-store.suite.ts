@@ -45,6 +45,7 @@ export function sessionStoreSuite(backend: TestBackend): void {
     iss: issuer,
     jti: randomBytes(8).toString("hex"),
     exp: now + 120,
+    acceptableUntil: now + 120,
     ...claims,
   });
 
