@@ -157,6 +157,7 @@ const envSchema = z.object({
     .refine((value) => /^[\w.:-]{1,64}$/.test(value), {
       error: "may hold only letters, digits and . _ : - (at most 64 characters)",
     }),
+  REDIS_ACCEPT_EVICTION: booleanFlag(false),
   AUTH0_SESSION_ROLLING: booleanFlag(true),
   AUTH0_SESSION_ABSOLUTE_DURATION: positiveSeconds(threeDaysInSeconds),
   AUTH0_SESSION_INACTIVITY_DURATION: positiveSeconds(oneDayInSeconds),
@@ -184,6 +185,18 @@ const envSchema = z.object({
 export type RedisTarget =
   | { kind: "single"; url: string; keyPrefix: string }
   | { kind: "cluster"; nodes: string[]; keyPrefix: string };
+
+/** Where the sessions live, and what this app accepts of that Redis. */
+export type RedisConfig = RedisTarget & {
+  /**
+   * Serve even when Redis may evict keys (`maxmemory-policy` other than `noeviction`),
+   * from `REDIS_ACCEPT_EVICTION=true`. An evicted session index makes a back-channel
+   * logout miss that user's sessions and still answer 200, so `/api/ready` answers 503
+   * on an evicting Redis unless this accepts the risk; then each start logs a warning.
+   * @default false
+   */
+  acceptEviction: boolean;
+};
 
 export interface AppConfig {
   auth0: {
@@ -214,7 +227,7 @@ export interface AppConfig {
    * @default 0
    */
   trustProxy: number;
-  redis: RedisTarget;
+  redis: RedisConfig;
   /** The sample API the app calls for the user (invoices-api/). */
   invoicesApiUrl: string;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -297,9 +310,12 @@ export function parseConfig(
       maxSessionsPerUser: e.AUTH0_MAX_SESSIONS_PER_USER,
     },
     trustProxy: e.TRUST_PROXY ?? 0,
-    redis: e.REDIS_CLUSTER_NODES
-      ? { kind: "cluster", nodes: e.REDIS_CLUSTER_NODES, keyPrefix: e.REDIS_KEY_PREFIX }
-      : { kind: "single", url: e.REDIS_URL!, keyPrefix: e.REDIS_KEY_PREFIX },
+    redis: {
+      ...(e.REDIS_CLUSTER_NODES
+        ? { kind: "cluster", nodes: e.REDIS_CLUSTER_NODES, keyPrefix: e.REDIS_KEY_PREFIX }
+        : { kind: "single", url: e.REDIS_URL!, keyPrefix: e.REDIS_KEY_PREFIX }),
+      acceptEviction: e.REDIS_ACCEPT_EVICTION,
+    },
     invoicesApiUrl: e.INVOICES_API_URL.replace(/\/$/, ""),
     logLevel: e.LOG_LEVEL,
   };

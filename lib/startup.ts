@@ -44,7 +44,15 @@ export async function checkStartup(): Promise<void> {
     new Promise((resolve) => (timer = setTimeout(resolve, startupConnectWaitMs))),
   ]);
   clearTimeout(timer);
-  const { auth0 } = getConfig();
+  const { auth0, redis: redisConfig } = getConfig();
+  // An evicting Redis can drop a user's session index, and a logout then misses that
+  // user's sessions while answering 200: say so at every start, before the first
+  // request (or on the first connection, if Redis is not up yet).
+  const { checkEvictionPolicyWhenReady } = await import("./redis/eviction-policy");
+  await checkEvictionPolicyWhenReady(redis, {
+    acceptEviction: redisConfig.acceptEviction,
+    log,
+  });
   if (auth0.allowInsecureRequests) {
     log.warn(
       { domain: auth0.domain },

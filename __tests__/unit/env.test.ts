@@ -39,6 +39,7 @@ describe("configuration", () => {
       kind: "single",
       url: "redis://127.0.0.1:6379",
       keyPrefix: "auth0:",
+      acceptEviction: false,
     });
   });
 
@@ -57,6 +58,22 @@ describe("configuration", () => {
       kind: "cluster",
       nodes: ["redis://10.0.0.1:6379", "redis://10.0.0.2:6379"],
       keyPrefix: "auth0:",
+      acceptEviction: false,
+    });
+  });
+
+  it("accepts an evicting Redis only when REDIS_ACCEPT_EVICTION is true", () => {
+    expect(
+      parseConfig({ ...valid, REDIS_ACCEPT_EVICTION: "" }).redis.acceptEviction,
+    ).toBe(false);
+    expect(
+      parseConfig({ ...valid, REDIS_ACCEPT_EVICTION: "false" }).redis.acceptEviction,
+    ).toBe(false);
+    expect(
+      parseConfig({ ...valid, REDIS_ACCEPT_EVICTION: " TRUE " }).redis.acceptEviction,
+    ).toBe(true);
+    expect(problemsOf({ ...valid, REDIS_ACCEPT_EVICTION: "yes" })).toEqual({
+      REDIS_ACCEPT_EVICTION: 'must be "true" or "false" (got "yes")',
     });
   });
 

@@ -36,9 +36,20 @@ export async function provideRedis(): Promise<ProvidedRedis> {
   );
 }
 
+/** Arguments for a server that keeps nothing on disk: the tests' default. */
+export const noPersistenceArgs: readonly string[] = ["--save", "", "--appendonly", "no"];
+
+/**
+ * Arguments that cap a server's memory at `maxmemory` (e.g. `4mb`) under `policy`
+ * (`noeviction`, `allkeys-lru`, …): a Redis that fills up, or that evicts.
+ */
+export function memoryLimitArgs(maxmemory: string, policy: string): string[] {
+  return ["--maxmemory", maxmemory, "--maxmemory-policy", policy];
+}
+
 /** Starts `redis-server` on a free port; `extraArgs` can turn persistence on. */
 export async function startPrivateServer(
-  extraArgs: readonly string[] = ["--save", "", "--appendonly", "no"],
+  extraArgs: readonly string[] = noPersistenceArgs,
   port?: number,
 ): Promise<ProvidedRedis> {
   const chosenPort = port ?? (await freePort());
