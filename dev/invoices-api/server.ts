@@ -32,7 +32,7 @@ export interface RequestLogEntry {
 export interface InvoicesServerDeps {
   issuer: string;
   audience: string;
-  /** The issuer's public keys: `providerSigningKeys` (lib/provider-keys.ts), or a local set in tests. */
+  /** The issuer's public keys: `providerSigningKeys` (lib/provider/signing-keys.ts), or a local set in tests. */
   keys: JWTVerifyGetKey;
   /** Defaults to one JSON line on stdout. */
   log?: (entry: RequestLogEntry) => void;

@@ -22,7 +22,7 @@ const checkTimeoutMs = 2_000;
  * Whether this instance can serve logins and logouts: Redis can serve (PING; on a
  * cluster, every master's `cluster_state:ok`) and will not evict keys (see
  * redis/eviction-policy.ts), and the provider's discovery document loads (see
- * provider-health.ts). All run at once, bounded in time.
+ * provider/health.ts). All run at once, bounded in time.
  */
 export async function checkReadiness(deps: {
   /** Resolves `true` when the session store can serve (PING, or the cluster's state). */
