@@ -219,8 +219,9 @@ export function backchannelLogoutSuite(backend: TestBackend): void {
       expect(await store.get(laptop)).not.toBeNull();
     });
 
-    it("accepts a token without exp whose iat is recent, shaped as LemonLDAP::NG sends it", async () => {
+    it("accepts a token without exp whose iat is recent, shaped as LemonLDAP::NG sends it, and ends exactly the sessions of its sid", async () => {
       const laptop = await login("auth0|alice", "sid-laptop");
+      const phone = await login("auth0|alice", "sid-phone");
       const token = await sign(
         claims({
           exp: undefined,
@@ -233,6 +234,7 @@ export function backchannelLogoutSuite(backend: TestBackend): void {
       );
       expect((await logout(token)).status).toBe(200);
       expect(await store.get(laptop)).toBeNull();
+      expect(await store.get(phone)).not.toBeNull();
       const replay = await logout(token);
       expect(replay.status).toBe(400);
       expect(replay.body).toMatch(/already used/);
