@@ -1,4 +1,5 @@
 import type { SessionData } from "@auth0/nextjs-auth0/types";
+import { decodeJwt } from "jose";
 
 /**
  * The claims of the ID token a session holds (the SDK keeps the last one it received,
@@ -7,15 +8,11 @@ import type { SessionData } from "@auth0/nextjs-auth0/types";
  * claims such as roles, are read here. Empty when the session has no readable ID token.
  */
 export function idTokenClaims(session: SessionData): Record<string, unknown> {
-  const payload = session.tokenSet.idToken?.split(".")[1];
-  if (!payload) return {};
+  const idToken = session.tokenSet.idToken;
+  if (!idToken) return {};
   try {
-    const claims: unknown = JSON.parse(
-      Buffer.from(payload, "base64url").toString("utf8"),
-    );
-    return claims !== null && typeof claims === "object" && !Array.isArray(claims)
-      ? (claims as Record<string, unknown>)
-      : {};
+    // Decoded, not verified: the SDK verified it when it was received.
+    return decodeJwt(idToken);
   } catch {
     return {};
   }

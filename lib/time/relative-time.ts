@@ -36,14 +36,17 @@ export function formatRelativeTime(
     precision === "minute"
       ? ` at ${formatterFor("clock", timeZone).format(instant)}`
       : "";
-  if (days === 0) return `today${at}`;
-  if (days === -1) return `yesterday${at}`;
-  if (days === 1) return `tomorrow${at}`;
+  if (Math.abs(days) <= 1) return `${dayWords.format(days, "day")}${at}`;
   if (Math.abs(days) > daysToSpeakOfRelatively) {
     return formatterFor("date", timeZone).format(instant);
   }
-  return days > 0 ? `in ${days} days` : `${-days} days ago`;
+  return countWords.format(days, "day");
 }
+
+/** "today", "yesterday", "tomorrow". */
+const dayWords = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+/** "in 2 days", "3 days ago", "1 hour ago": always a number, as a count is meant. */
+const countWords = new Intl.RelativeTimeFormat(locale, { numeric: "always" });
 
 /**
  * The exact instant for a tooltip, e.g. "Friday, 14 March 2025 at 14:05:09 UTC", or only
@@ -105,7 +108,7 @@ export function formatElapsed(instant: number, now: number): string {
   const seconds = Math.max(0, Math.floor((now - instant) / 1000));
   for (const unit of elapsedUnits) {
     const count = Math.floor(seconds / unit.seconds);
-    if (count >= 1) return `${count} ${unit.name}${count === 1 ? "" : "s"} ago`;
+    if (count >= 1) return countWords.format(-count, unit.name);
   }
   return "just now";
 }
