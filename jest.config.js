@@ -17,7 +17,7 @@ const shared = {
   transform: { "^.+\\.[cm]?[jt]sx?$": ["ts-jest", tsJestOptions] },
   // jose and the SDK ship ESM only; let ts-jest turn them into CommonJS for the tests.
   transformIgnorePatterns: [
-    "/node_modules/(?!(jose|@auth0/nextjs-auth0|@panva/hkdf|@edge-runtime/cookies)/)",
+    "/node_modules/(?!(jose|@auth0/nextjs-auth0|@panva/hkdf|@edge-runtime/cookies|oauth4webapi|openid-client)/)",
   ],
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/fail-on-console-error.ts"],
   modulePathIgnorePatterns: [

@@ -17,6 +17,8 @@ const notInRepository = new Set([
   "pages/bench-unguarded.tsx",
   // The local provider's key, written on its first start (git-ignored).
   "dev/idp/.data/signing-key.json",
+  // Made by the user from deploy/auth0/config.example.json; it holds a secret (git-ignored).
+  "deploy/auth0/config.json",
 ]);
 
 /** The files whose words a newcomer follows: docs, READMEs, and comments in code. */
