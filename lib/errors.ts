@@ -144,3 +144,26 @@ export function findSdkError(
 export function isSessionStoreUnavailable(error: unknown): boolean {
   return findCause(error, SessionStoreUnavailableError) !== undefined;
 }
+
+/** Which of a session's parts belong to another user than its ID token's. */
+export type SessionMismatch = "sub" | "sid" | "access_token";
+
+/**
+ * A session whose parts belong to different users or provider sessions (its `user.sub`,
+ * its `sid` or an access token against its ID token): the store refuses to keep it, and
+ * the sign-in that produced it ends with a 400. `subs` are the user ids involved, for the
+ * log; no token is kept on the error.
+ */
+export class SessionMismatchError extends AppError {
+  static override readonly code = "session_mismatch";
+  readonly code = SessionMismatchError.code;
+  override readonly name = "SessionMismatchError";
+  constructor(
+    readonly mismatch: SessionMismatch,
+    readonly subs: readonly string[],
+  ) {
+    super(
+      `the session's ${mismatch} belongs to another user or sign-in than its ID token`,
+    );
+  }
+}

@@ -1,4 +1,4 @@
-import { isCrossSiteRequest } from "../../lib/http/cross-site";
+import { isCrossSiteApiRequest, isCrossSiteRequest } from "../../lib/http/cross-site";
 
 const appOrigin = "https://app.example.com";
 const crossSite = (headers: Record<string, string>) =>
@@ -36,10 +36,21 @@ describe("isCrossSiteRequest", () => {
       ).toBe(true);
     });
 
-    it("ignores a foreign Origin when Sec-Fetch-Site says same-origin", () => {
+    it("refuses a foreign Origin even when Sec-Fetch-Site says same-origin", () => {
       expect(
         crossSite({ "sec-fetch-site": "same-origin", origin: "https://evil.example" }),
-      ).toBe(false);
+      ).toBe(true);
+    });
+
+    it("refuses a foreign Origin sent with Sec-Fetch-Site: none", () => {
+      expect(
+        crossSite({ "sec-fetch-site": "none", origin: "https://evil.example" }),
+      ).toBe(true);
+      expect(crossSite({ "sec-fetch-site": "none", origin: "null" })).toBe(true);
+    });
+
+    it("lets a user-started navigation through that names this app as its Origin", () => {
+      expect(crossSite({ "sec-fetch-site": "none", origin: appOrigin })).toBe(false);
     });
   });
 
@@ -89,5 +100,51 @@ describe("isCrossSiteRequest", () => {
 
   it("does not judge a request with none of these headers cross-site (no browser to protect)", () => {
     expect(crossSite({})).toBe(false);
+  });
+});
+
+describe("isCrossSiteApiRequest (the sessions API's POST and DELETE)", () => {
+  const crossSiteCall = (headers: Record<string, string | string[]>) =>
+    isCrossSiteApiRequest(headers, appOrigin);
+
+  it("lets this app's own fetch through: same-origin, with or without its Origin", () => {
+    expect(crossSiteCall({ "sec-fetch-site": "same-origin", origin: appOrigin })).toBe(
+      false,
+    );
+    expect(crossSiteCall({ "sec-fetch-site": "same-origin" })).toBe(false);
+  });
+
+  it("refuses Sec-Fetch-Site: none, with a foreign Origin, this app's, or none at all", () => {
+    expect(
+      crossSiteCall({ "sec-fetch-site": "none", origin: "https://evil.example" }),
+    ).toBe(true);
+    expect(crossSiteCall({ "sec-fetch-site": "none", origin: appOrigin })).toBe(true);
+    expect(crossSiteCall({ "sec-fetch-site": "none" })).toBe(true);
+  });
+
+  it("refuses a foreign Origin whatever Sec-Fetch-Site says", () => {
+    expect(
+      crossSiteCall({ "sec-fetch-site": "same-origin", origin: "https://evil.example" }),
+    ).toBe(true);
+    expect(crossSiteCall({ origin: "https://evil.example" })).toBe(true);
+  });
+
+  it("refuses an Origin sent twice, even if one of them is this app's", () => {
+    expect(crossSiteCall({ origin: `${appOrigin}, https://evil.example` })).toBe(true);
+    expect(crossSiteCall({ origin: [appOrigin, appOrigin] })).toBe(true);
+  });
+
+  it("judges same-site and cross-site calls cross-site", () => {
+    expect(crossSiteCall({ "sec-fetch-site": "same-site", origin: appOrigin })).toBe(
+      true,
+    );
+    expect(crossSiteCall({ "sec-fetch-site": "cross-site" })).toBe(true);
+  });
+
+  it("without Fetch Metadata, falls back to Origin, then Referer, as for logout", () => {
+    expect(crossSiteCall({ origin: appOrigin })).toBe(false);
+    expect(crossSiteCall({ referer: `${appOrigin}/sessions` })).toBe(false);
+    expect(crossSiteCall({ referer: "https://evil.example/" })).toBe(true);
+    expect(crossSiteCall({})).toBe(false);
   });
 });

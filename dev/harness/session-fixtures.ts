@@ -16,7 +16,12 @@ export function makeSession(
   const sub = overrides.sub ?? "auth0|alice";
   const idTokenClaims = { sub, sid: overrides.sid, iat: overrides.iat ?? createdAt };
   return {
-    user: { sub, name: "Alice Example", email: overrides.email ?? "alice@example.com" },
+    user: {
+      sub,
+      name: "Alice Example",
+      email: overrides.email ?? "alice@example.com",
+      email_verified: true,
+    },
     tokenSet: {
       accessToken: overrides.accessToken ?? "access-token",
       refreshToken: "refresh-token",

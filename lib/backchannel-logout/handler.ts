@@ -3,6 +3,11 @@ import {
   type LogoutClaims,
   type LogoutTokenResult,
 } from "./logout-token";
+import {
+  readBoundedBody,
+  type BodyLimits,
+  type BodyReadFailure,
+} from "../http/bounded-body";
 import type { ProviderMetadata } from "../provider/metadata";
 import { epochSeconds } from "../session/lifetime";
 import type { LogoutOutcome, RedisSessionStore } from "../session/store";
@@ -57,7 +62,32 @@ export function backchannelLogoutDeps(options: {
 }
 
 /** A logout token is a few hundred bytes; anything far larger is not one. */
-const maxBodyBytes = 16 * 1024;
+export const maxBodyBytes = 16 * 1024;
+
+/**
+ * How long the body may go without a byte. A provider sends a logout token in one
+ * piece, right behind its headers; waiting longer only holds the request open for
+ * someone trickling bytes.
+ */
+export const bodyIdleTimeoutMs = 5_000;
+
+/** How long the whole body may take: a byte every few seconds must not hold it longer. */
+export const bodyTotalTimeoutMs = 10_000;
+
+/** The limits a back-channel logout's body is read within (see readBoundedBody). */
+export const backchannelBodyLimits: BodyLimits = {
+  maxBytes: maxBodyBytes,
+  idleTimeoutMs: bodyIdleTimeoutMs,
+  totalTimeoutMs: bodyTotalTimeoutMs,
+};
+
+/** What each way of failing to read the body is called in the 400's body and the log. */
+const bodyFailureReasons: Record<BodyReadFailure, string> = {
+  body_too_large: "the body is too large",
+  body_idle_timeout: "the body stopped arriving",
+  body_total_timeout: "the body took too long to arrive",
+  body_unreadable: "the body could not be read",
+};
 
 /**
  * `POST /auth/backchannel-logout`, answering as OpenID Connect Back-Channel Logout 1.0
@@ -66,19 +96,32 @@ const maxBodyBytes = 16 * 1024;
  * judge the token or end the sessions right now (its keys or Redis are unavailable, or
  * the token's key may be one the provider has just started using), so that the
  * provider may retry; `Retry-After` says when.
+ *
+ * A body over 16 KB, or one that stalls for 5 s or takes 10 s in all, is a 400 too
+ * (§2.8: an invalid request), answered as soon as that is known: reading stops there.
+ * In front of this, Next copies at most `experimental.middlewareClientMaxBodySize` of
+ * a body for the middleware and cuts the copy short beyond it (next.config.ts says why
+ * that limit still lets this see that a larger body is over 16 KB).
  */
 export async function handleBackchannelLogout(
   request: Request,
   deps: BackchannelLogoutDeps,
+  bodyLimits: BodyLimits = backchannelBodyLimits,
 ): Promise<Response> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType)) {
     return reject(deps, "the body must be application/x-www-form-urlencoded");
   }
+  // Refused before a byte of it is read when it says so; a chunked body (no length)
+  // is counted as it arrives instead, and a slow one timed out.
   const declaredLength = Number(request.headers.get("content-length") ?? "0");
-  if (declaredLength > maxBodyBytes) return reject(deps, "the body is too large");
-  const body = await request.text();
-  if (body.length > maxBodyBytes) return reject(deps, "the body is too large");
+  if (declaredLength > bodyLimits.maxBytes) {
+    return reject(deps, bodyFailureReasons.body_too_large);
+  }
+  const read = await readBoundedBody(request.body, bodyLimits);
+  if (!read.ok) return reject(deps, bodyFailureReasons[read.code]);
+  // Invalid UTF-8 becomes U+FFFD, which no valid token holds: its check refuses it.
+  const body = new TextDecoder().decode(read.bytes);
 
   const tokens = new URLSearchParams(body).getAll("logout_token");
   if (tokens.length !== 1 || !tokens[0]) {

@@ -9,14 +9,26 @@ import {
   signedOutLocallyPage,
   signInUnavailablePage,
 } from "./error-page";
-import { findCause, isSessionStoreUnavailable, LoginOvertakenError } from "../errors";
+import {
+  findCause,
+  isSessionStoreUnavailable,
+  LoginOvertakenError,
+  SessionMismatchError,
+} from "../errors";
 import { log } from "../log";
 import { withSharedSessionReads } from "../session/read-scope";
 import { redisReadyForRequest } from "../redis/client";
 import { logoutUrlForSdk, safeReturnTo } from "./return-to";
-import { servedOverHttps, transactionCookiePrefix } from "./cookie-names";
+import {
+  servedOverHttps,
+  sessionCookieName,
+  transactionCookiePrefix,
+} from "./cookie-names";
+import { withCookieHeader, type SessionCookies } from "./session-cookies";
 import { clientAddress } from "./client-address";
 import { describeDevice, withSignInDevice } from "../session/sign-in-device";
+import { clearTransactionCookie, limitTransactionCookies } from "./transaction-cookies";
+import { loginUrlForSdk } from "./login-parameters";
 
 const config = getConfig();
 const appBaseUrl = config.auth0.appBaseUrl;
@@ -30,17 +42,76 @@ const appOrigin = new URL(appBaseUrl).origin;
  */
 export async function handleRequest(request: NextRequest): Promise<Response> {
   const path = request.nextUrl.pathname;
+  // Every reader below, the SDK's own included, sees the one session cookie the app
+  // accepts or none: never `appSession`, never one of two copies (session-cookies.ts).
+  const sessionCookies = auth0.sessionCookiesOf(request);
+  const accepted =
+    sessionCookies.header === null
+      ? request
+      : withCookieHeader(request, sessionCookies.header);
   // The SDK's handlers and ours may each read the session: one Redis round trip.
-  const response = await withSharedSessionReads(() => route(request, path));
+  let response = await withSharedSessionReads(() => route(accepted, path));
+  if (path === "/auth/logout" && sessionCookies.refusedNames.length > 0) {
+    response = await endRefusedSessions(request, sessionCookies, response);
+  }
   // Whatever the SDK set: no answer of an auth route is ever cached.
   response.headers.set("Cache-Control", "no-store");
   return response;
 }
 
-async function route(request: NextRequest, path: string): Promise<Response> {
-  if (isBackchannelLogout(request, path)) return backchannelLogout(request);
+/**
+ * What a logout adds for the session cookies no reader accepted (`appSession`, or the
+ * copies of a duplicated session cookie): it ends every session they name that this
+ * app's secret authenticates, since this browser holds each, and it clears each name
+ * (host-only, path `/`: a copy set by another subdomain for its parent domain can only
+ * be cleared by that subdomain, but it names no live session any more). Not for a
+ * logout refused as cross-site, which ends nothing.
+ */
+async function endRefusedSessions(
+  request: NextRequest,
+  cookies: SessionCookies,
+  response: Response,
+): Promise<Response> {
+  if (isCrossSiteRequest(request.headers, appOrigin)) return response;
+  try {
+    const ended = await auth0.endSessionsOfCookies(cookies.refused);
+    log.warn(
+      { event: "logout_refused_cookies", names: cookies.refusedNames, ended },
+      "logout: ended the sessions of session cookies no reader accepts",
+    );
+  } catch (error) {
+    if (!isSessionStoreUnavailable(error)) throw error;
+    log.error(
+      { event: "session_store_unavailable", path: "/auth/logout" },
+      "session store unavailable",
+    );
+    return signInUnavailablePage("session_store", "/auth/logout");
+  }
+  for (const name of cookies.refusedNames) {
+    // The SDK's logout has already cleared the configured name.
+    if (name === sessionCookieName) continue;
+    const secure = servedOverHttps ? "; Secure" : "";
+    response.headers.append(
+      "Set-Cookie",
+      `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure}`,
+    );
+  }
+  return response;
+}
+
+async function route(received: NextRequest, path: string): Promise<Response> {
+  if (isBackchannelLogout(received, path)) return backchannelLogout(received);
   // The matcher (middleware.ts) sends only `/auth/*` here; anything else passes as is.
   if (!path.startsWith("/auth/")) return NextResponse.next();
+  // Everything below, the SDK included, costs O(request size) only with this bound.
+  const bounded = limitTransactionCookies(received);
+  if (bounded.dropped > 0) {
+    log.warn(
+      { event: "transaction_cookies_dropped", path, dropped: bounded.dropped },
+      "more login transaction cookies than any browser keeps: the extra ones ignored",
+    );
+  }
+  const request = bounded.request;
 
   let forSdk = request;
   if (path === "/auth/login") {
@@ -57,8 +128,10 @@ async function route(request: NextRequest, path: string): Promise<Response> {
       log.error({ event: "provider_unavailable", path }, "provider unavailable");
       return signInUnavailablePage("provider", path);
     }
+    // Only the allow-listed parameters reach the SDK and the provider (challengeMode,
+    // audience, scope… never do), then returnTo only as a path on this site.
     forSdk = withReturnTo(
-      request,
+      new NextRequest(loginUrlForSdk(request.nextUrl), request),
       safeReturnTo(request.nextUrl.searchParams.get("returnTo"), appBaseUrl),
     );
   } else if (path === "/auth/logout") {
@@ -103,6 +176,8 @@ async function route(request: NextRequest, path: string): Promise<Response> {
   } catch (error) {
     const overtaken = findCause(error, LoginOvertakenError);
     if (overtaken) return loginOvertakenPage(request, overtaken);
+    const mismatch = findCause(error, SessionMismatchError);
+    if (mismatch) return sessionMismatchPage(request, mismatch);
     if (!isSessionStoreUnavailable(error)) throw error;
     log.error({ event: "session_store_unavailable", path }, "session store unavailable");
     if (path === "/auth/profile") {
@@ -143,6 +218,33 @@ function loginOvertakenPage(request: NextRequest, error: LoginOvertakenError): R
       });
     }
   }
+  return page;
+}
+
+/**
+ * The callback of a sign-in whose session would mix two users or sign-ins (see
+ * assertSessionOfOneUser): the store kept nothing, and the SDK had already ended the
+ * session this browser had, so the user is signed out and told to sign in again. The
+ * warning names the users involved, never a token.
+ */
+function sessionMismatchPage(
+  request: NextRequest,
+  error: SessionMismatchError,
+): Response {
+  log.warn(
+    { event: "session_mismatch", mismatch: error.mismatch, subs: error.subs },
+    "sign-in refused: its session would mix two users or sign-ins",
+  );
+  const page = errorPageResponse({
+    status: 400,
+    title: "This sign-in was not kept",
+    message:
+      "This sign-in came back mixed with another one, so it was not kept and you are signed out. Please sign in again.",
+    retryHref: "/auth/login",
+    retryLabel: "Sign in again",
+  });
+  const state = request.nextUrl.searchParams.get("state");
+  if (state) clearTransactionCookie(page, state);
   return page;
 }
 

@@ -11,9 +11,10 @@ const appOrigin = new URL(getConfig().auth0.appBaseUrl).origin;
 /**
  * An API route for signed-in users. In order: `405` + `Allow` for another method;
  * `Cache-Control: no-store` on every answer (set first, so that a 401 is not cached
- * either); with `sameOriginOnly`, `403 {"error":"cross_site_request"}` for a call
- * another site started (the Fetch Metadata / Origin rule of logout); `401` JSON without
- * a session (the SDK's `withApiAuthRequired`); `503` JSON while sessions cannot be read.
+ * either); with `sameOriginOnly`, `403 {"error":"cross_site_request"}` unless
+ * `Sec-Fetch-Site`, when sent, is `same-origin` and `Origin`, when sent, is the app's;
+ * `401` JSON without a session (the SDK's `withApiAuthRequired`); `503` JSON while
+ * sessions cannot be read.
  */
 export function protectedApiRoute(
   options: { methods: readonly string[]; sameOriginOnly?: boolean },

@@ -22,7 +22,7 @@
  *
  * Email slot, tag `{<iss>:<email>}` (for administrators, who find users by email):
  * - `email:{…}`: the sub of the user who last signed in with that (lower-cased) email,
- *   kept as long as that user's last session.
+ *   verified at the provider (`email_verified`), kept as long as that user's last session.
  *
  * Issuers, subs and sids are URI-encoded, so no value can forge a separator or a brace.
  */

@@ -1,19 +1,35 @@
 import { Auth0Client } from "@auth0/nextjs-auth0/server";
-import type { SessionData, SessionDataStore } from "@auth0/nextjs-auth0/types";
+import type {
+  GetAccessTokenOptions,
+  PagesRouterResponse,
+  SessionData,
+  SessionDataStore,
+} from "@auth0/nextjs-auth0/types";
+import type { NextResponse } from "next/server";
+import {
+  cookieHeaderOf,
+  readSessionCookies,
+  withCookieHeader,
+  type SessionCookies,
+} from "../http/session-cookies";
 import { sharedSessionRead } from "./read-scope";
 import { sessionCookieReader } from "./session-cookie";
 
 type Auth0ClientOptions = ConstructorParameters<typeof Auth0Client>[0];
 type SessionRequest = Parameters<Auth0Client["getSession"]>[0];
+type AccessToken = Awaited<ReturnType<Auth0Client["getAccessToken"]>>;
 
 /**
  * The SDK's client with a `getSession` that costs one cookie decryption and one Redis
  * round trip per request, however many times a request asks: the SDK's guards
  * (`withApiAuthRequired`, `withPageAuthRequired`) and the handler each ask. The common
  * case, a current session cookie, is read here with a key derived once per process;
- * everything else (no cookie, a cookie this cannot read, a session using SDK features
- * this app does not configure) goes to the SDK's own `getSession`. Callers only read
- * what it returns.
+ * a cookie this cannot read, or a session using SDK features this app does not
+ * configure, goes to the SDK's own `getSession`. Callers only read what it returns.
+ *
+ * Every read here, and every request handed to the SDK, takes the session cookie as
+ * {@link readSessionCookies} rules: the configured name, present once. The SDK itself
+ * would also take `appSession`, and would pick another of two copies than this does.
  */
 export class RequestSessionClient extends Auth0Client {
   private readonly readSessionId: (cookie: string) => string | null;
@@ -33,13 +49,18 @@ export class RequestSessionClient extends Auth0Client {
     this.store = options.sessionStore;
   }
 
+  /** The request's session cookies, as every reader in this app must take them. */
+  sessionCookiesOf(req: SessionRequest): SessionCookies {
+    return readSessionCookies(cookieHeaderOf(req), this.cookieName);
+  }
+
   /**
    * The store's id of the request's session, from its cookie: what marks "this device"
    * among a user's sessions. `null` without a cookie this can read (the SDK's
    * `getSession` still reads such a session; it is then simply not marked).
    */
   getSessionId(req: SessionRequest): string | null {
-    const cookie = cookieValue(req, this.cookieName);
+    const cookie = this.sessionCookiesOf(req).accepted;
     return cookie === undefined ? null : this.readSessionId(cookie);
   }
 
@@ -47,36 +68,64 @@ export class RequestSessionClient extends Auth0Client {
   override getSession(req: SessionRequest): Promise<SessionData | null>;
   override getSession(req?: SessionRequest): Promise<SessionData | null> {
     if (!req) return super.getSession();
-    const cookie = cookieValue(req, this.cookieName);
-    if (cookie === undefined) return super.getSession(req);
+    const cookies = this.sessionCookiesOf(req);
+    const cookie = cookies.accepted;
+    // No session cookie that counts: the SDK, handed the same request, finds none either.
+    if (cookie === undefined) return Promise.resolve(null);
+    const forSdk = cookies.header === null ? req : withCookieHeader(req, cookies.header);
     return sharedSessionRead(`sdk-session:${cookie}`, async () => {
       const id = this.readSessionId(cookie);
-      if (id === null) return super.getSession(req);
+      if (id === null) return super.getSession(forSdk);
       const session = await this.store.get(id);
       if (!session) return null;
       // Multiple custom domains and an IdP-asserted ceiling are checked by the SDK.
       const internal = session.internal as { mcd?: unknown; sessionExpiresAt?: unknown };
       if (internal.mcd !== undefined || internal.sessionExpiresAt !== undefined)
-        return super.getSession(req);
+        return super.getSession(forSdk);
       return session;
     });
   }
-}
 
-/** The value of cookie `name` in a Pages Router or Next request. */
-function cookieValue(req: SessionRequest, name: string): string | undefined {
-  const headers = req.headers;
-  const header =
-    typeof (headers as Headers).get === "function"
-      ? (headers as Headers).get("cookie")
-      : (headers as Record<string, string | string[] | undefined>).cookie;
-  if (typeof header !== "string") return undefined;
-  for (const part of header.split(";")) {
-    const at = part.indexOf("=");
-    if (at > 0 && part.slice(0, at).trim() === name) {
-      const value = part.slice(at + 1).trim();
-      return value === "" ? undefined : value;
+  /**
+   * The SDK's `getAccessToken`, handed the request as {@link readSessionCookies} rules:
+   * it reads the session (and, on a refresh, writes it back) from the request's cookies
+   * itself, not through `getSession`.
+   */
+  override getAccessToken(options?: GetAccessTokenOptions): Promise<AccessToken>;
+  override getAccessToken(
+    req: SessionRequest,
+    res: PagesRouterResponse | NextResponse,
+    options?: GetAccessTokenOptions,
+  ): Promise<AccessToken>;
+  override getAccessToken(
+    reqOrOptions?: SessionRequest | GetAccessTokenOptions,
+    res?: PagesRouterResponse | NextResponse,
+    options?: GetAccessTokenOptions,
+  ): Promise<AccessToken> {
+    if (res === undefined) {
+      return super.getAccessToken(reqOrOptions as GetAccessTokenOptions | undefined);
     }
+    const req = reqOrOptions as SessionRequest;
+    const { header } = this.sessionCookiesOf(req);
+    return super.getAccessToken(
+      header === null ? req : withCookieHeader(req, header),
+      res,
+      options,
+    );
   }
-  return undefined;
+
+  /**
+   * Ends the sessions that `cookies` name and this app's secret authenticates (expired or
+   * forged ones name none), as a logout must for the cookies it refused: each is a
+   * session this browser holds. Resolves to how many ids were found.
+   */
+  async endSessionsOfCookies(cookies: readonly string[]): Promise<number> {
+    const ids = new Set<string>();
+    for (const cookie of cookies) {
+      const id = this.readSessionId(cookie);
+      if (id !== null) ids.add(id);
+    }
+    await Promise.all([...ids].map((id) => this.store.delete(id)));
+    return ids.size;
+  }
 }

@@ -22,6 +22,7 @@ import {
 } from "./commands";
 import type { SessionKeys } from "./keys";
 import { idTokenTime } from "./id-token-claims";
+import { assertSessionOfOneUser } from "./session-consistency";
 import { epochSeconds } from "./lifetime";
 import { forgetSessionReads, sharedSessionRead } from "./read-scope";
 import { currentSignInDevice, type SignInDevice } from "./sign-in-device";
@@ -141,8 +142,12 @@ export class RedisSessionStore implements SessionDataStore {
    * login).
    * @throws {LoginOvertakenError} when a logout issued at or after this login's ID token
    * has ended the user or the sid: the session is not kept.
+   * @throws {SessionMismatchError} when its sid or a token belongs to another user or
+   * sign-in than its ID token (see assertSessionOfOneUser): nothing is written.
    */
   async set(id: string, session: SessionData): Promise<void> {
+    // Before any write: its index entries would file one user's tokens under another.
+    assertSessionOfOneUser(session);
     const now = this.now();
     const deadline = session.internal.createdAt + this.lifetime.absoluteDuration;
     if (deadline <= now) return;
@@ -202,7 +207,13 @@ export class RedisSessionStore implements SessionDataStore {
       throw new LoginOvertakenError(sub, refusedBy);
     }
     const email = session.user.email;
-    if (typeof email === "string" && email !== "") {
+    // Only an address the provider verified: anyone can sign up with someone else's
+    // unverified one, and an administrator's search by email would then find them.
+    if (
+      typeof email === "string" &&
+      email !== "" &&
+      session.user.email_verified === true
+    ) {
       await this.run(
         setKeptUntil,
         [this.keys.userByEmail(this.issuer, email)],
@@ -295,7 +306,10 @@ export class RedisSessionStore implements SessionDataStore {
     return results.filter((result) => result === 1).length;
   }
 
-  /** The sub of the user who last signed in here with `email` (any case), or null. */
+  /**
+   * The sub of the user who last signed in here with `email` (any case) verified by the
+   * provider (`email_verified: true`), or null.
+   */
   async findUserByEmail(email: string): Promise<string | null> {
     return this.reach(() =>
       this.redis.get(this.keys.userByEmail(this.issuer, email.trim())),

@@ -53,7 +53,7 @@ export default function AdminSessions(props: Props) {
       </form>
       {search && !target ? (
         <p role="alert" data-testid="user-not-found">
-          No user with that email has signed in here.
+          No user has signed in here with that email verified.
         </p>
       ) : null}
       {target ? (

@@ -75,9 +75,11 @@ export function sessionStoreSuite(backend: TestBackend): void {
       expect(await store.get(newId())).toBeNull();
     });
 
-    it("keeps a session in its own slot, lists it in its user's slot, and its email in its own", async () => {
+    it("keeps a session in its own slot, lists it in its user's slot, and its verified email in its own", async () => {
       const id = newId();
-      await store.set(id, makeSession({ createdAt: now, sid: "sid-a" }));
+      const session = makeSession({ createdAt: now, sid: "sid-a" });
+      session.user.email_verified = true;
+      await store.set(id, session);
       const tag = `${encodeURIComponent(issuer)}:${encodeURIComponent(alice)}`;
       expect(await keysUnder(redis, prefix)).toEqual(
         [
@@ -397,6 +399,7 @@ export function sessionStoreSuite(backend: TestBackend): void {
       const id = newId();
       const session = makeSession({ createdAt: now, sub, sid });
       session.user.email = `${sub.split("|")[1]}@example.com`;
+      session.user.email_verified = true;
       const into = options.store ?? store;
       await withSignInDevice(
         describeDevice(options.userAgent ?? null, "198.51.100.7"),
