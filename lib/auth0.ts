@@ -5,6 +5,7 @@ import {
   sessionCookieName,
   transactionCookiePrefix,
 } from "./http/cookie-names";
+import { keepRolesInUser } from "./admin/user-roles";
 import { log } from "./log";
 import { processSingleton } from "./process-singleton";
 import { sessionStore } from "./session";
@@ -39,7 +40,16 @@ export const auth0 = processSingleton(
         secure: servedOverHttps,
         sameSite: "lax",
       },
+      // The logout redirect goes through the browser, so whatever it carries lands in its
+      // history and the provider's access log: not the ID token, then (the user's name,
+      // email and roles). It carries `client_id` and `post_logout_redirect_uri` and, as
+      // `logout_hint`, the provider's `sid` (the SDK has no switch for that one): with
+      // it Auth0 ends that session without asking the user to confirm (README, Logout).
+      includeIdTokenHintInOIDCLogoutUrl: false,
       onCallback: createOnCallback(config.auth0.appBaseUrl, log),
+      // The user's roles (a display hint: the navigation's "Admin" link) beside the
+      // profile claims the SDK keeps; every guard still reads the ID token itself.
+      beforeSessionSaved: keepRolesInUser(config.sessions.rolesClaim),
       sessionStore,
       allowInsecureRequests: config.auth0.allowInsecureRequests,
       enableAccessTokenEndpoint: config.auth0.enableAccessTokenEndpoint,
