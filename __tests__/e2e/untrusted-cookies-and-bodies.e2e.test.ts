@@ -12,7 +12,7 @@ import { logInOverHttp } from "../../dev/harness/http-agent";
 import { testUsers } from "../support/login";
 import { startE2eEnv, type E2eEnv } from "../support/e2e-env";
 import { eventually } from "../support/eventually";
-import { keysUnder } from "../support/test-redis";
+import { clearPrefix, keysUnder } from "../support/test-redis";
 
 jest.setTimeout(120_000);
 
@@ -52,6 +52,8 @@ describe("session cookies no reader accepts", () => {
   let bob: string;
 
   beforeEach(async () => {
+    // A clean slate: each test counts the sessions it leaves.
+    await clearPrefix(redis, prefix);
     alice = await signIn(testUsers.alice);
     bob = await signIn(testUsers.bob);
     expect(await liveSessions()).toBe(2);

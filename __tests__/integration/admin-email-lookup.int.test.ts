@@ -38,11 +38,13 @@ afterAll(async () => {
 
 /** A sign-in of `sub` with `email`, verified at the provider as `emailVerified` says. */
 async function signIn(sub: string, email: string, emailVerified: unknown): Promise<void> {
-  const session = makeSession({ sub, sid: `sid-${randomBytes(4).toString("hex")}` });
-  session.user.email = email;
-  // Whatever the ID token said, a string included.
-  if (emailVerified !== undefined)
-    (session.user as Record<string, unknown>).email_verified = emailVerified;
+  // Whatever the ID token said, a string or nothing included.
+  const session = makeSession({
+    sub,
+    sid: `sid-${randomBytes(4).toString("hex")}`,
+    email,
+    emailVerified,
+  });
   await store.set(randomBytes(16).toString("hex"), session);
 }
 

@@ -75,6 +75,7 @@ describe("the roles in the session's user", () => {
       sub: "auth0|alice",
       name: "Alice Example",
       email: "alice@example.com",
+      email_verified: true,
       roles: ["support"],
     });
   });

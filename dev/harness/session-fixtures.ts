@@ -10,6 +10,8 @@ export function makeSession(
     accessToken?: string;
     iat?: number;
     email?: string;
+    /** @default true, as the provider says of an address it verified */
+    emailVerified?: unknown;
   } = {},
 ): SessionData {
   const createdAt = overrides.createdAt ?? Math.floor(Date.now() / 1000);
@@ -20,7 +22,7 @@ export function makeSession(
       sub,
       name: "Alice Example",
       email: overrides.email ?? "alice@example.com",
-      email_verified: true,
+      email_verified: "emailVerified" in overrides ? overrides.emailVerified : true,
     },
     tokenSet: {
       accessToken: overrides.accessToken ?? "access-token",
