@@ -21,9 +21,9 @@ import {
 } from "../../lib/backchannel-logout/handler";
 import {
   backchannelLogoutEvent,
-  clockSkewSeconds,
   logoutTokenMaxAgeSeconds,
 } from "../../lib/backchannel-logout/logout-token";
+import { clockSkewSeconds } from "../../lib/time/clock";
 import { keySetMaxAgeMs, keySetReloadCooldownMs } from "../../lib/provider/key-set";
 import { providerMetadata, type ProviderMetadata } from "../../lib/provider/metadata";
 import { sessionKeysFor } from "../../lib/session/keys";

@@ -1,11 +1,11 @@
 import { SignJWT, createLocalJWKSet, type CryptoKey, type JWTPayload } from "jose";
 import {
   backchannelLogoutEvent,
-  clockSkewSeconds,
   logoutTokenMaxAgeSeconds,
   verifyLogoutToken,
   type LogoutTokenResult,
 } from "../../lib/backchannel-logout/logout-token";
+import { clockSkewSeconds } from "../../lib/time/clock";
 import { createTestSigningKeys } from "../support/test-signing-keys";
 
 const kid = "lemon-key";

@@ -1,11 +1,11 @@
-import { sessionExpiresAt, sessionSecondsLeft } from "../../lib/session/lifetime";
+import { sessionExpiresAt } from "../../lib/session/lifetime";
 
 const createdAt = 1_700_000_000;
 const rolling = { rolling: true, absoluteDuration: 3 * 86400, inactivityDuration: 86400 };
 
 describe("session lifetime", () => {
   it("a fresh rolling session lives for the inactivity duration", () => {
-    expect(sessionSecondsLeft(createdAt, createdAt, rolling)).toBe(86400);
+    expect(sessionExpiresAt(createdAt, createdAt, rolling) - createdAt).toBe(86400);
   });
 
   it("each rolling write pushes the end to now + inactivity", () => {
@@ -16,13 +16,17 @@ describe("session lifetime", () => {
   it("never lets a rolling session pass its absolute deadline", () => {
     const now = createdAt + 2.5 * 86400;
     expect(sessionExpiresAt(createdAt, now, rolling)).toBe(createdAt + 3 * 86400);
-    expect(sessionSecondsLeft(createdAt, now, rolling)).toBe(0.5 * 86400);
+    expect(sessionExpiresAt(createdAt, now, rolling) - now).toBe(0.5 * 86400);
   });
 
   it("is over (zero or less) once the absolute deadline has passed", () => {
-    expect(sessionSecondsLeft(createdAt, createdAt + 3 * 86400, rolling)).toBe(0);
     expect(
-      sessionSecondsLeft(createdAt, createdAt + 3 * 86400 + 5, rolling),
+      sessionExpiresAt(createdAt, createdAt + 3 * 86400, rolling) -
+        (createdAt + 3 * 86400),
+    ).toBe(0);
+    expect(
+      sessionExpiresAt(createdAt, createdAt + 3 * 86400 + 5, rolling) -
+        (createdAt + 3 * 86400 + 5),
     ).toBeLessThan(0);
   });
 
@@ -31,6 +35,8 @@ describe("session lifetime", () => {
     expect(sessionExpiresAt(createdAt, createdAt + 10, fixed)).toBe(
       createdAt + 3 * 86400,
     );
-    expect(sessionSecondsLeft(createdAt, createdAt + 10, fixed)).toBe(3 * 86400 - 10);
+    expect(sessionExpiresAt(createdAt, createdAt + 10, fixed) - (createdAt + 10)).toBe(
+      3 * 86400 - 10,
+    );
   });
 });

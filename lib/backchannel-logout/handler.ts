@@ -9,7 +9,7 @@ import {
   type BodyReadFailure,
 } from "../http/bounded-body";
 import type { ProviderMetadata } from "../provider/metadata";
-import { epochSeconds } from "../session/lifetime";
+import { epochSeconds } from "../time/clock";
 import type { LogoutOutcome, RedisSessionStore } from "../session/store";
 
 /** What the handler needs; each piece is the real thing in the app and in tests. */

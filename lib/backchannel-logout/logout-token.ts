@@ -1,5 +1,6 @@
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { SigningKeyNotYetKnownError } from "../provider/key-set";
+import { clockSkewSeconds } from "../time/clock";
 
 /** The member of `events` that makes a JWT a logout token (Back-Channel Logout 1.0, §2.4). */
 export const backchannelLogoutEvent =
@@ -7,9 +8,6 @@ export const backchannelLogoutEvent =
 
 /** Auth0 signs ID and logout tokens with RS256, or PS256 when the tenant is set so. */
 export const logoutTokenAlgorithms = ["RS256", "PS256"] as const;
-
-/** How far the app's clock may be from the provider's. */
-export const clockSkewSeconds = 30;
 
 /**
  * How long after its `iat` a logout token without `exp` is accepted (plus

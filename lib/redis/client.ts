@@ -3,9 +3,9 @@ import { getConfig, type RedisTarget } from "../config";
 import { log } from "../log";
 import { processSingleton } from "../process-singleton";
 import type { RedisClient } from "./lua-command";
+import { redisCommandTimeoutMs } from "./timeouts";
 
 const connectTimeoutMs = 2_000;
-const commandTimeoutMs = 2_000;
 const maxReconnectDelayMs = 2_000;
 /** Log a lasting outage once this often, not on every failed reconnect. */
 const errorLogIntervalMs = 10_000;
@@ -30,14 +30,14 @@ export function createRedisClient(target: RedisTarget): RedisClient {
           clusterRetryStrategy: reconnectDelay,
           redisOptions: {
             connectTimeout: connectTimeoutMs,
-            commandTimeout: commandTimeoutMs,
+            commandTimeout: redisCommandTimeoutMs,
             maxRetriesPerRequest: 1,
           },
         })
       : new Redis(target.url, {
           lazyConnect: true,
           connectTimeout: connectTimeoutMs,
-          commandTimeout: commandTimeoutMs,
+          commandTimeout: redisCommandTimeoutMs,
           enableOfflineQueue: false,
           enableAutoPipelining: true,
           maxRetriesPerRequest: 1,

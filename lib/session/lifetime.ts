@@ -14,20 +14,3 @@ export function sessionExpiresAt(
   if (!lifetime.rolling) return absoluteDeadline;
   return Math.min(absoluteDeadline, now + lifetime.inactivityDuration);
 }
-
-/**
- * Seconds left for a session written at `now`: the TTL its Redis key gets.
- * Zero or less means the session is over and must not be written.
- */
-export function sessionSecondsLeft(
-  createdAt: number,
-  now: number,
-  lifetime: SessionLifetime,
-): number {
-  return sessionExpiresAt(createdAt, now, lifetime) - now;
-}
-
-/** The current time in whole epoch seconds, as the SDK counts it. */
-export function epochSeconds(): number {
-  return Math.floor(Date.now() / 1000);
-}

@@ -3,45 +3,57 @@ import type {
   SessionData,
   SessionDataStore,
 } from "@auth0/nextjs-auth0/types";
-import { clockSkewSeconds, type LogoutClaims } from "../backchannel-logout/logout-token";
 import type { SessionLifetime } from "../config";
-import { LoginOvertakenError, SessionStoreUnavailableError } from "../errors";
-import { runLuaCommand, type LuaCommand, type RedisClient } from "../redis/lua-command";
-import {
-  beginSidLogout,
-  beginUserLogout,
-  bindSid,
-  deleteSession,
-  endListedSession,
-  finishUserLogout,
-  listSession,
-  readSession,
-  setKeptUntil,
-  updateSession,
-  writeNewSession,
-} from "./commands";
-import type { SessionKeys } from "./keys";
+import { LoginOvertakenError } from "../errors";
+import type { RedisClient } from "../redis/lua-command";
+import { epochSeconds } from "../time/clock";
 import { idTokenTime } from "./id-token-claims";
+import type { SessionKeys } from "./keys";
+import { sessionExpiresAt } from "./lifetime";
+import { bindSid, listSession } from "./login-commands";
+import {
+  endSessionsByLogout,
+  overtakenLoginWindowSeconds,
+  type LogoutOrder,
+  type LogoutOutcome,
+} from "./logout-order";
+import { sharedSessionRead } from "./read-scope";
+import {
+  deleteSessionData,
+  readSessionData,
+  setKeptUntil,
+  updateSessionData,
+  writeNewSession,
+} from "./session-commands";
 import { assertSessionOfOneUser } from "./session-consistency";
-import { epochSeconds } from "./lifetime";
-import { forgetSessionReads, sharedSessionRead } from "./read-scope";
-import { currentSignInDevice, type SignInDevice } from "./sign-in-device";
+import { currentSignInDevice } from "./sign-in-device";
+import {
+  changingSessions,
+  memberOf,
+  reachRedis,
+  type StoreContext,
+} from "./store-context";
+import {
+  endLeastRecentlyActive,
+  endSessionsOfUser,
+  findUserByEmail,
+  listSessionsOfUser,
+  type ListedSession,
+} from "./user-sessions";
+
+export type { ListedSession, LogoutOrder, LogoutOutcome };
 
 /** A session's expiry and activity move at most this often (one write a minute). */
 export const touchIntervalSeconds = 60;
-
-/**
- * How long a logout keeps refusing logins issued before it. Such a login is "in
- * flight" only between its ID token's issue and the end of the callback, a matter of
- * seconds; an hour (the SDK's transaction lifetime) is generous and still bounded.
- */
-export const overtakenLoginWindowSeconds = 3600;
 
 export interface RedisSessionStoreOptions {
   redis: RedisClient;
   keys: SessionKeys;
   lifetime: SessionLifetime;
-  /** The issuer this app's sessions come from, with its trailing slash (Auth0's form). */
+  /**
+   * The namespace of this app's provider in key names: its base URL from AUTH0_DOMAIN,
+   * with a trailing slash (Auth0's issuer form).
+   */
   issuer: string;
   /**
    * At most this many sessions per user: a sign-in beyond it ends the user's least
@@ -54,24 +66,6 @@ export interface RedisSessionStoreOptions {
   now?: () => number;
 }
 
-/** One session of a user, as the user's list of sessions shows it. */
-export interface ListedSession extends SignInDevice {
-  /** The store's id: server-side only (a Redis key name is made of it). */
-  id: string;
-  /** The provider's session id. */
-  sid: string;
-  /** Epoch seconds. */
-  createdAt: number;
-  /** Epoch seconds; recorded at most once a minute (see touchIntervalSeconds). */
-  activeAt: number;
-}
-
-/** What a back-channel logout did. */
-export type LogoutOutcome =
-  | { replayed: false; sessionsEnded: number }
-  /** The token's jti was already carried out: nothing was done. */
-  | { replayed: true };
-
 /**
  * The SDK's `SessionDataStore` on Redis or Redis Cluster. A request reads its session
  * in one round trip (and writes it at most once a minute); a back-channel logout finds
@@ -83,29 +77,28 @@ export type LogoutOutcome =
  *   the listing (one atomic step in the user's slot) refuses a login whose ID token
  *   was issued at or before a logout of that user or sid;
  * - a logout marks the user (or sid) ended, then lists, then deletes what it listed,
- *   then records its jti.
+ *   then records its jti (logout-order.ts).
  * A login listed before the mark is found and deleted (it was written before it was
  * listed); a login listed after the mark is refused. Writes other than a login only
- * ever change a session that still exists.
+ * ever change a session that still exists. A user's sessions (list, end, cap, find by
+ * email) are user-sessions.ts's; this class hands them on.
  */
 export class RedisSessionStore implements SessionDataStore {
-  private readonly redis: RedisClient;
-  private readonly keys: SessionKeys;
-  private readonly lifetime: SessionLifetime;
-  private readonly issuer: string;
-  private readonly now: () => number;
+  private readonly ctx: StoreContext;
   private readonly maxSessionsPerUser: number | undefined;
   private readonly onSessionLimit:
     ((sub: string, sessionsEnded: number) => void) | undefined;
 
   constructor(options: RedisSessionStoreOptions) {
+    this.ctx = {
+      redis: options.redis,
+      keys: options.keys,
+      lifetime: options.lifetime,
+      issuer: options.issuer,
+      now: options.now ?? epochSeconds,
+    };
     this.maxSessionsPerUser = options.maxSessionsPerUser;
     this.onSessionLimit = options.onSessionLimit;
-    this.redis = options.redis;
-    this.keys = options.keys;
-    this.lifetime = options.lifetime;
-    this.issuer = options.issuer;
-    this.now = options.now ?? epochSeconds;
   }
 
   /**
@@ -114,27 +107,16 @@ export class RedisSessionStore implements SessionDataStore {
    * anywhere holds from the moment Redis has carried it out (docs/decisions/0005).
    */
   async get(id: string): Promise<SessionData | null> {
-    const key = this.keys.session(id);
-    const data = await sharedSessionRead(key, () => this.read(key));
+    const key = this.ctx.keys.session(id);
+    const data = await sharedSessionRead(key, () =>
+      readSessionData(this.ctx, key, touchIntervalSeconds),
+    );
     if (data === null) return null;
     try {
       return JSON.parse(data) as SessionData;
     } catch {
       return null;
     }
-  }
-
-  private async read(key: string): Promise<string | null> {
-    return (await this.run(
-      readSession,
-      [key],
-      [
-        this.now(),
-        this.lifetime.inactivityDuration,
-        touchIntervalSeconds,
-        this.lifetime.rolling ? 1 : 0,
-      ],
-    )) as string | null;
   }
 
   /**
@@ -148,63 +130,44 @@ export class RedisSessionStore implements SessionDataStore {
   async set(id: string, session: SessionData): Promise<void> {
     // Before any write: its index entries would file one user's tokens under another.
     assertSessionOfOneUser(session);
-    const now = this.now();
-    const deadline = session.internal.createdAt + this.lifetime.absoluteDuration;
+    const { ctx } = this;
+    const now = ctx.now();
+    const deadline = session.internal.createdAt + ctx.lifetime.absoluteDuration;
     if (deadline <= now) return;
-    const key = this.keys.session(id);
+    const key = ctx.keys.session(id);
     const sub = session.user.sub;
     const sid = session.internal.sid ?? "";
-    const userTag = this.keys.userTag(this.issuer, sub);
+    const userTag = ctx.keys.userTag(ctx.issuer, sub);
     const issuedAt = issuedAtOf(session);
-    const device = currentSignInDevice();
-    await this.changing(() =>
-      this.run(
-        writeNewSession,
-        [key],
-        [
-          JSON.stringify(session),
-          userTag,
-          sid,
-          session.internal.createdAt,
-          deadline,
-          now,
-          this.expiresAt(now, deadline),
-          tokenExpiresAt(session),
-          device.device,
-          device.browser,
-          device.os,
-          device.ip,
-        ],
-      ),
+    await changingSessions(() =>
+      writeNewSession(ctx, key, {
+        data: JSON.stringify(session),
+        userTag,
+        sid,
+        createdAt: session.internal.createdAt,
+        deadline,
+        now,
+        expireAt: sessionExpiresAt(session.internal.createdAt, now, ctx.lifetime),
+        tokenExpiresAt: tokenExpiresAt(session),
+        device: currentSignInDevice(),
+      }),
     );
-    let refusedBy: "user_logout" | "sid_logout" | undefined;
-    let listedCount = 0;
-    if (sid) {
-      const bound = await this.run(
-        bindSid,
-        [this.keys.sidUser(this.issuer, sid), this.keys.sidEnded(this.issuer, sid)],
-        [userTag, issuedAt, deadline],
-      );
-      if (bound === 0) refusedBy = "sid_logout";
-    }
-    if (!refusedBy) {
-      const listed = await this.run(
-        listSession,
-        [
-          this.keys.userSessions(userTag),
-          this.keys.userEnded(userTag),
-          this.keys.userEndedSids(userTag),
-        ],
-        [`${id}:${sid}`, deadline, issuedAt, sid, now, overtakenLoginWindowSeconds],
-      );
-      if (listed === 0) refusedBy = "user_logout";
-      else if (listed === -1) refusedBy = "sid_logout";
-      else listedCount = Number(listed);
-    }
-    if (refusedBy) {
+    const bound =
+      sid === "" || (await bindSid(ctx, sid, { userTag, issuedAt, keepUntil: deadline }));
+    const listing = bound
+      ? await listSession(ctx, userTag, {
+          member: memberOf(id, sid),
+          sid,
+          deadline,
+          issuedAt,
+          now,
+          inFlightWindowSeconds: overtakenLoginWindowSeconds,
+        })
+      : ({ refusedBy: "sid_logout" } as const);
+    if ("refusedBy" in listing) {
       // Unreachable anyway (its id was never sent to a browser); delete it to be tidy.
-      await this.redis.del(key).catch(() => {});
-      throw new LoginOvertakenError(sub, refusedBy);
+      await ctx.redis.del(key).catch(() => {});
+      throw new LoginOvertakenError(sub, listing.refusedBy);
     }
     const email = session.user.email;
     // Only an address the provider verified: anyone can sign up with someone else's
@@ -214,117 +177,13 @@ export class RedisSessionStore implements SessionDataStore {
       email !== "" &&
       session.user.email_verified === true
     ) {
-      await this.run(
-        setKeptUntil,
-        [this.keys.userByEmail(this.issuer, email)],
-        [sub, deadline],
-      );
+      await setKeptUntil(ctx, ctx.keys.userByEmail(ctx.issuer, email), sub, deadline);
     }
-    if (this.maxSessionsPerUser !== undefined && listedCount > this.maxSessionsPerUser) {
-      await this.endLeastRecentlyActive(sub, id, this.maxSessionsPerUser);
+    const max = this.maxSessionsPerUser;
+    if (max !== undefined && listing.listed > max) {
+      const ended = await endLeastRecentlyActive(ctx, sub, id, max);
+      if (ended !== null) this.onSessionLimit?.(sub, ended);
     }
-  }
-
-  /**
-   * The live sessions of user `sub` (of this app's issuer), in the order they were
-   * listed. Costs one lookup in the user's index and one read per listed session,
-   * whatever else Redis holds; on a cluster the reads go to each session's own node.
-   * Entries whose session is gone are pruned on the way.
-   */
-  async listSessionsOfUser(sub: string): Promise<ListedSession[]> {
-    const userTag = this.keys.userTag(this.issuer, sub);
-    const index = this.keys.userSessions(userTag);
-    const now = this.now();
-    const members = await this.reach(() =>
-      this.redis.zrangebyscore(index, `(${now}`, "+inf"),
-    );
-    const rows = await this.reach(() =>
-      Promise.all(
-        members.map((member) =>
-          this.redis.hmget(
-            this.keys.session(idOfMember(member)),
-            "user",
-            "sid",
-            "createdAt",
-            "activeAt",
-            "deadline",
-            "device",
-            "browser",
-            "os",
-            "ip",
-          ),
-        ),
-      ),
-    );
-    const sessions: ListedSession[] = [];
-    const gone: string[] = [];
-    members.forEach((member, i) => {
-      const [user, sid, createdAt, activeAt, deadline, device, browser, os, ip] =
-        rows[i]!;
-      if (user === null) gone.push(member);
-      if (user !== userTag || Number(deadline) <= now) return;
-      sessions.push({
-        id: idOfMember(member),
-        sid: sid ?? "",
-        createdAt: Number(createdAt),
-        activeAt: Number(activeAt),
-        device: device ?? "",
-        browser: browser ?? "",
-        os: os ?? "",
-        ip: ip ?? "",
-      });
-    });
-    // Tidying only: a later listing prunes what this one could not.
-    if (gone.length > 0) await this.redis.zrem(index, ...gone).catch(() => {});
-    return sessions;
-  }
-
-  /**
-   * Ends the given sessions of user `sub` (from {@link listSessionsOfUser}); a session
-   * that is gone meanwhile, or not the user's, is left alone.
-   * @returns how many this call ended.
-   */
-  async endSessionsOfUser(
-    sub: string,
-    sessions: ReadonlyArray<Pick<ListedSession, "id" | "sid">>,
-  ): Promise<number> {
-    if (sessions.length === 0) return 0;
-    const userTag = this.keys.userTag(this.issuer, sub);
-    const sessionKeys = sessions.map((session) => this.keys.session(session.id));
-    const results = await this.changing(() =>
-      Promise.all(
-        sessionKeys.map((key) => this.run(endListedSession, [key], [userTag, ""])),
-      ),
-    );
-    const unlist = sessions
-      .filter((_, i) => results[i] !== 2)
-      .map((session) => `${session.id}:${session.sid}`);
-    if (unlist.length > 0) {
-      // A failure here leaves entries whose session is gone; listing prunes those.
-      await this.reach(() => this.redis.zrem(this.keys.userSessions(userTag), ...unlist));
-    }
-    return results.filter((result) => result === 1).length;
-  }
-
-  /**
-   * The sub of the user who last signed in here with `email` (any case) verified by the
-   * provider (`email_verified: true`), or null.
-   */
-  async findUserByEmail(email: string): Promise<string | null> {
-    return this.reach(() =>
-      this.redis.get(this.keys.userByEmail(this.issuer, email.trim())),
-    );
-  }
-
-  /** Ends the user's least recently active sessions beyond `max`, never `keepId`. */
-  private async endLeastRecentlyActive(sub: string, keepId: string, max: number) {
-    const others = (await this.listSessionsOfUser(sub))
-      .filter((session) => session.id !== keepId)
-      .sort((a, b) => a.activeAt - b.activeAt || a.createdAt - b.createdAt);
-    const excess = others.length + 1 - max;
-    if (excess <= 0) return;
-    const ended = await this.endSessionsOfUser(sub, others.slice(0, excess));
-    this.onSessionLimit?.(sub, ended);
   }
 
   /**
@@ -333,103 +192,36 @@ export class RedisSessionStore implements SessionDataStore {
    * @returns whether the session still existed.
    */
   async update(id: string, session: SessionData): Promise<boolean> {
-    const key = this.keys.session(id);
-    const written = await this.changing(() =>
-      this.run(
-        updateSession,
-        [key],
-        [
-          JSON.stringify(session),
-          this.now(),
-          this.lifetime.inactivityDuration,
-          this.lifetime.rolling ? 1 : 0,
-          tokenExpiresAt(session),
-        ],
+    const written = await changingSessions(() =>
+      updateSessionData(
+        this.ctx,
+        this.ctx.keys.session(id),
+        JSON.stringify(session),
+        tokenExpiresAt(session),
       ),
     );
-    return written !== 0;
+    return written !== "gone";
   }
 
   /** Deletes a session (the app's own logout), then unlists it from its user's index. */
   async delete(id: string): Promise<void> {
-    const key = this.keys.session(id);
-    const owner = (await this.changing(() => this.run(deleteSession, [key], []))) as
-      [string, string] | null;
+    const { ctx } = this;
+    const owner = await changingSessions(() =>
+      deleteSessionData(ctx, ctx.keys.session(id)),
+    );
     if (!owner) return;
-    const [userTag, sid] = owner;
     // A failure here leaves an entry whose session is gone; listing prunes those.
-    await this.reach(() =>
-      this.redis.zrem(this.keys.userSessions(userTag), `${id}:${sid}`),
+    await reachRedis(() =>
+      ctx.redis.zrem(ctx.keys.userSessions(owner.userTag), memberOf(id, owner.sid)),
     );
   }
 
   /**
-   * Ends what a verified logout token names (OpenID Connect Back-Channel Logout 1.0,
-   * §2.4–2.7): with `sid`, the sessions of that sid (of `sub`, when the token has one);
-   * with `sub` alone, every session of the user; and, either way, every login still in
-   * flight whose ID token was issued at or before the token. All or nothing: the jti is
-   * recorded only once every session is ended, so after any failure the provider's
-   * retry is carried out, and after success a replay is refused. Costs O(sessions of
-   * that user), whatever else Redis holds.
+   * Ends what a verified logout token names (see logout-order.ts). The caller has
+   * checked the token, `iss` included, against the provider's own issuer.
    */
-  async endSessionsByLogoutToken(claims: LogoutClaims): Promise<LogoutOutcome> {
-    // The verifier has checked `iss` against the provider's discovered issuer, which may
-    // be written differently from this store's namespace (no trailing slash, say).
-    const issuer = this.issuer;
-    // Remembered for as long as the token could be accepted, so it is never used twice.
-    const jtiTtl = Math.max(1, claims.acceptableUntil - this.now() + clockSkewSeconds);
-    const sid = claims.sid ?? "";
-    let userTag: string;
-    if (claims.sub) {
-      userTag = this.keys.userTag(issuer, claims.sub);
-    } else if (sid) {
-      const found = await this.run(
-        beginSidLogout,
-        [
-          this.keys.sidUser(issuer, sid),
-          this.keys.sidEnded(issuer, sid),
-          this.keys.sidLogoutJti(issuer, sid, claims.jti),
-        ],
-        [claims.iat, overtakenLoginWindowSeconds, jtiTtl],
-      );
-      if (found === -1) return { replayed: true };
-      if (found === 0) return { replayed: false, sessionsEnded: 0 };
-      userTag = String(found);
-    } else {
-      return { replayed: false, sessionsEnded: 0 };
-    }
-
-    const jtiKey = this.keys.userLogoutJti(userTag, claims.jti);
-    const listed = await this.run(
-      beginUserLogout,
-      [
-        this.keys.userSessions(userTag),
-        this.keys.userEnded(userTag),
-        this.keys.userEndedSids(userTag),
-        jtiKey,
-      ],
-      [sid, claims.iat, overtakenLoginWindowSeconds],
-    );
-    if (listed === -1) return { replayed: true };
-    const members = listed as string[];
-    const sessionKeys = members.map((member) => this.keys.session(idOfMember(member)));
-    const results = await this.changing(() =>
-      Promise.all(
-        sessionKeys.map((key) => this.run(endListedSession, [key], [userTag, sid])),
-      ),
-    );
-    // Unlist what is gone now (ended here or before); keep what is someone else's.
-    const unlist = members.filter((_, i) => results[i] !== 2);
-    const recorded = await this.run(
-      finishUserLogout,
-      [this.keys.userSessions(userTag), jtiKey],
-      [jtiTtl, ...unlist],
-    );
-    if (recorded === 0) return { replayed: true };
-    return {
-      replayed: false,
-      sessionsEnded: results.filter((result) => result === 1).length,
-    };
+  endSessionsByLogoutToken(order: LogoutOrder): Promise<LogoutOutcome> {
+    return endSessionsByLogout(this.ctx, order);
   }
 
   /**
@@ -443,40 +235,22 @@ export class RedisSessionStore implements SessionDataStore {
     );
   }
 
-  private expiresAt(now: number, deadline: number): number {
-    return this.lifetime.rolling
-      ? Math.min(deadline, now + this.lifetime.inactivityDuration)
-      : deadline;
+  /** The live sessions of user `sub` (see user-sessions.ts). */
+  listSessionsOfUser(sub: string): Promise<ListedSession[]> {
+    return listSessionsOfUser(this.ctx, sub);
   }
 
-  /**
-   * Runs a write of sessions: what this request read of them is forgotten before it
-   * starts and again once it is done (a read in between would hold the old value).
-   */
-  private async changing<T>(write: () => Promise<T>): Promise<T> {
-    forgetSessionReads();
-    try {
-      return await write();
-    } finally {
-      forgetSessionReads();
-    }
+  /** Ends the given sessions of user `sub` (see user-sessions.ts). */
+  endSessionsOfUser(
+    sub: string,
+    sessions: ReadonlyArray<Pick<ListedSession, "id" | "sid">>,
+  ): Promise<number> {
+    return endSessionsOfUser(this.ctx, sub, sessions);
   }
 
-  private run(
-    command: LuaCommand,
-    keys: readonly string[],
-    args: ReadonlyArray<string | number>,
-  ): Promise<unknown> {
-    return this.reach(() => runLuaCommand(this.redis, command, keys, args));
-  }
-
-  /** Runs a Redis call; a failure of Redis itself becomes SessionStoreUnavailableError. */
-  private async reach<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      throw new SessionStoreUnavailableError(error);
-    }
+  /** The user who last signed in with `email`, verified (see user-sessions.ts). */
+  findUserByEmail(email: string): Promise<string | null> {
+    return findUserByEmail(this.ctx, email);
   }
 }
 
@@ -487,11 +261,6 @@ export class RedisSessionStore implements SessionDataStore {
  */
 function issuedAtOf(session: SessionData): number {
   return idTokenTime(session, "iat") ?? session.internal.createdAt;
-}
-
-/** The store id in a user index member (`<id>:<sid>`). */
-function idOfMember(member: string): string {
-  return member.slice(0, member.indexOf(":"));
 }
 
 /** When the session's access token expires (epoch seconds); 0 when it has none. */

@@ -13,7 +13,7 @@ import {
 } from "../errors";
 import { log } from "../log";
 import { redis } from "../redis/client";
-import { epochSeconds } from "../session/lifetime";
+import { epochSeconds } from "../time/clock";
 import { singleFlight } from "./single-flight";
 
 /** A token this close to expiry is refreshed rather than sent to the API. */

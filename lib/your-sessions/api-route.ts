@@ -5,7 +5,7 @@ import { auth0 } from "../auth0";
 import { getConfig } from "../config";
 import { protectedApiRoute } from "../http/protected-api-route";
 import { log } from "../log";
-import { epochSeconds } from "../session/lifetime";
+import { epochSeconds } from "../time/clock";
 import type { EndedSessions } from "./sessions-of-user";
 import { signedInRecently } from "./recent-sign-in";
 

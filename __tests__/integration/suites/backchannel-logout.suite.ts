@@ -15,9 +15,9 @@ import {
 } from "../../../lib/backchannel-logout/handler";
 import {
   backchannelLogoutEvent,
-  clockSkewSeconds,
   logoutTokenMaxAgeSeconds,
 } from "../../../lib/backchannel-logout/logout-token";
+import { clockSkewSeconds } from "../../../lib/time/clock";
 import { providerMetadata, type ProviderMetadata } from "../../../lib/provider/metadata";
 import { sessionKeysFor } from "../../../lib/session/keys";
 import { RedisSessionStore } from "../../../lib/session/store";
