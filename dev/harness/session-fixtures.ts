@@ -22,7 +22,9 @@ export function makeSession(
       sub,
       name: "Alice Example",
       email: overrides.email ?? "alice@example.com",
-      email_verified: "emailVerified" in overrides ? overrides.emailVerified : true,
+      // Any value a provider may send, not only a boolean: the store must check it.
+      email_verified: ("emailVerified" in overrides ? overrides.emailVerified : true) as
+        boolean | undefined,
     },
     tokenSet: {
       accessToken: overrides.accessToken ?? "access-token",
