@@ -1,4 +1,4 @@
-import type { UnavailableService } from "../lib/http/error-page";
+import type { UnavailableService } from "../lib/http/unavailable";
 
 const messages: Record<UnavailableService, string> = {
   provider:

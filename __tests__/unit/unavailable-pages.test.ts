@@ -1,7 +1,8 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { SignInUnavailable } from "../../components/SignInUnavailable";
-import { signedOutLocallyPage, signInUnavailablePage } from "../../lib/http/error-page";
+import { signedOutLocallyPage } from "../../lib/http/error-page";
+import { signInUnavailablePage } from "../../lib/http/fail-closed";
 
 describe("the 503 page of the HTTP edge (signInUnavailablePage)", () => {
   it("names the sign-in service when the provider is down", async () => {

@@ -8,6 +8,7 @@ import {
   type BodyLimits,
   type BodyReadFailure,
 } from "../http/bounded-body";
+import { unavailableHeaders } from "../http/unavailable";
 import type { ProviderMetadata } from "../provider/metadata";
 import { epochSeconds } from "../time/clock";
 import type { LogoutOutcome, RedisSessionStore } from "../session/store";
@@ -135,9 +136,11 @@ export async function handleBackchannelLogout(
         { event: "backchannel_logout_unavailable", detail: result.detail },
         result.reason,
       );
-      return answer(503, "temporarily_unavailable: try again later\n", {
-        "Retry-After": "5",
-      });
+      return answer(
+        503,
+        "temporarily_unavailable: try again later\n",
+        unavailableHeaders(),
+      );
     }
     if (result.code === "keys_unknown_yet") {
       // Not an outage: the provider may have rotated its keys a moment ago.
@@ -151,7 +154,7 @@ export async function handleBackchannelLogout(
       return answer(
         503,
         "temporarily_unavailable: the token's signing key is not known yet; try again\n",
-        { "Retry-After": String(result.retryAfterSeconds) },
+        unavailableHeaders(result.retryAfterSeconds),
       );
     }
     return reject(deps, result.reason);
@@ -198,9 +201,7 @@ function unavailable(
     },
     "back-channel logout could not end sessions",
   );
-  return answer(503, "temporarily_unavailable: try again later\n", {
-    "Retry-After": "5",
-  });
+  return answer(503, "temporarily_unavailable: try again later\n", unavailableHeaders());
 }
 
 function answer(

@@ -55,34 +55,6 @@ ${retry}
   });
 }
 
-/** What sign-in depends on that can be down: the OpenID provider, or our Redis. */
-export type UnavailableService = "provider" | "session_store";
-
-const unavailableMessages: Record<UnavailableService, string> = {
-  provider:
-    "The sign-in service cannot be reached right now. Please try again in a moment.",
-  session_store:
-    "Our session store is not answering, so we cannot check your session right now. Please try again in a moment.",
-};
-
-/**
- * The 503 page for "sign-in cannot work now", naming what is down, with a link that
- * tries again (`retryHref`, e.g. `/auth/login`).
- */
-export function signInUnavailablePage(
-  down: UnavailableService,
-  retryHref = "/",
-): NextResponse {
-  const page = errorPageResponse({
-    status: 503,
-    title: "Sign-in is temporarily unavailable",
-    message: unavailableMessages[down],
-    retryHref,
-  });
-  page.headers.set("Retry-After", "5");
-  return page;
-}
-
 /**
  * The page after a logout while the provider cannot be reached: the session here is
  * over, but the provider's may not be, and the user must know it. A 200: what this app

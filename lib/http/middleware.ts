@@ -4,11 +4,7 @@ import { isProviderUp } from "../provider";
 import { backchannelLogout, isBackchannelLogout } from "../backchannel-logout/route";
 import { isCrossSiteRequest } from "./cross-site";
 import { getConfig } from "../config";
-import {
-  errorPageResponse,
-  signedOutLocallyPage,
-  signInUnavailablePage,
-} from "./error-page";
+import { errorPageResponse, signedOutLocallyPage } from "./error-page";
 import {
   findCause,
   isSessionStoreUnavailable,
@@ -16,6 +12,11 @@ import {
   SessionMismatchError,
 } from "../errors";
 import { log } from "../log";
+import {
+  logUnavailable,
+  signInUnavailable,
+  unavailableJsonResponse,
+} from "./fail-closed";
 import { withSharedSessionReads } from "../session/read-scope";
 import { redisReadyForRequest } from "../redis/client";
 import { logoutUrlForSdk, safeReturnTo } from "./return-to";
@@ -81,11 +82,7 @@ async function endRefusedSessions(
     );
   } catch (error) {
     if (!isSessionStoreUnavailable(error)) throw error;
-    log.error(
-      { event: "session_store_unavailable", path: "/auth/logout" },
-      "session store unavailable",
-    );
-    return signInUnavailablePage("session_store", "/auth/logout");
+    return signInUnavailable("session_store", "/auth/logout");
   }
   for (const name of cookies.refusedNames) {
     // The SDK's logout has already cleared the configured name.
@@ -117,17 +114,8 @@ async function route(received: NextRequest, path: string): Promise<Response> {
   if (path === "/auth/login") {
     // A login now could not be stored: say so before sending the user to the provider.
     // (Right after start-up, wait briefly for the first connection instead.)
-    if (!(await redisReadyForRequest())) {
-      log.error(
-        { event: "session_store_unavailable", path },
-        "session store unavailable",
-      );
-      return signInUnavailablePage("session_store", path);
-    }
-    if (!(await isProviderUp())) {
-      log.error({ event: "provider_unavailable", path }, "provider unavailable");
-      return signInUnavailablePage("provider", path);
-    }
+    if (!(await redisReadyForRequest())) return signInUnavailable("session_store", path);
+    if (!(await isProviderUp())) return signInUnavailable("provider", path);
     // Only the allow-listed parameters reach the SDK and the provider (challengeMode,
     // audience, scope… never do), then returnTo only as a path on this site.
     forSdk = withReturnTo(
@@ -166,11 +154,7 @@ async function route(received: NextRequest, path: string): Promise<Response> {
         : await auth0.middleware(forSdk);
     // The SDK answers 500 with a bare message when the provider cannot be reached.
     if (path === "/auth/login" && response.status >= 500) {
-      log.error(
-        { event: "provider_unavailable", path, status: response.status },
-        "provider unavailable",
-      );
-      return signInUnavailablePage("provider", path);
+      return signInUnavailable("provider", path, path, { status: response.status });
     }
     return response;
   } catch (error) {
@@ -179,14 +163,11 @@ async function route(received: NextRequest, path: string): Promise<Response> {
     const mismatch = findCause(error, SessionMismatchError);
     if (mismatch) return sessionMismatchPage(request, mismatch);
     if (!isSessionStoreUnavailable(error)) throw error;
-    log.error({ event: "session_store_unavailable", path }, "session store unavailable");
     if (path === "/auth/profile") {
-      return NextResponse.json(
-        { error: "temporarily_unavailable" },
-        { status: 503, headers: { "Retry-After": "5" } },
-      );
+      logUnavailable("session_store", path);
+      return unavailableJsonResponse();
     }
-    return signInUnavailablePage("session_store", "/auth/login");
+    return signInUnavailable("session_store", path, "/auth/login");
   }
 }
 
@@ -263,10 +244,8 @@ async function logout(request: NextRequest): Promise<Response> {
     const providerUp = await isProviderUp();
     const response = await auth0.middleware(request);
     if (providerUp && response.status < 500) return response;
-    log.error(
-      { event: "provider_unavailable", path, status: response.status },
-      "provider unavailable: signed out of this app only",
-    );
+    // Signed out of this app only: the provider's own logout page is out of reach.
+    logUnavailable("provider", path, { status: response.status });
     const page = signedOutLocallyPage();
     for (const cookie of response.headers.getSetCookie()) {
       page.headers.append("Set-Cookie", cookie);
@@ -276,8 +255,7 @@ async function logout(request: NextRequest): Promise<Response> {
     const overtaken = findCause(error, LoginOvertakenError);
     if (overtaken) return loginOvertakenPage(request, overtaken);
     if (!isSessionStoreUnavailable(error)) throw error;
-    log.error({ event: "session_store_unavailable", path }, "session store unavailable");
-    return signInUnavailablePage("session_store", path);
+    return signInUnavailable("session_store", path);
   }
 }
 

@@ -8,6 +8,7 @@ import { log } from "../log";
 import { epochSeconds } from "../time/clock";
 import type { EndedSessions } from "./sessions-of-user";
 import { signedInRecently } from "./recent-sign-in";
+import { sendUnavailable } from "../http/fail-closed";
 
 const config = getConfig();
 
@@ -73,8 +74,7 @@ export function answerEnded(
   if (!outcome.found) {
     res.status(404).json({ error: "not_found" });
   } else if (outcome.provider === "unavailable") {
-    res.setHeader("Retry-After", "5");
-    res.status(503).json({ error: "provider_unavailable", ended: outcome.ended });
+    sendUnavailable(res, { error: "provider_unavailable", ended: outcome.ended });
   } else if (one) {
     res.status(204).end();
   } else {
