@@ -7,6 +7,8 @@ import { redisCommandTimeoutMs } from "./timeouts";
 
 const connectTimeoutMs = 2_000;
 const maxReconnectDelayMs = 2_000;
+/** How often a Cluster client reloads the slot map, whatever happens. */
+const clusterSlotsRefreshIntervalMs = 2_000;
 /** Log a lasting outage once this often, not on every failed reconnect. */
 const errorLogIntervalMs = 10_000;
 
@@ -27,6 +29,12 @@ export function createRedisClient(target: RedisTarget): RedisClient {
           lazyConnect: true,
           enableOfflineQueue: false,
           enableAutoPipelining: true,
+          // An auto-pipeline that meets MOVED for keys of several slots is not redirected,
+          // and ioredis then keeps its stale slot map: after a failover an instance that
+          // had been idle answered 503 for good (logout-after-failover.e2e). Refreshing
+          // the map every few seconds bounds that; a redirection also refreshes it at
+          // once and is retried (session/store-context.ts).
+          slotsRefreshInterval: clusterSlotsRefreshIntervalMs,
           clusterRetryStrategy: reconnectDelay,
           redisOptions: {
             connectTimeout: connectTimeoutMs,

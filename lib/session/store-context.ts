@@ -1,3 +1,4 @@
+import type { Cluster } from "ioredis";
 import type { SessionLifetime } from "../config";
 import { SessionStoreUnavailableError } from "../errors";
 import { runLuaCommand, type LuaCommand, type RedisClient } from "../redis/lua-command";
@@ -42,14 +43,36 @@ export async function reachRedis<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Runs one Lua command (see lua-command.ts) as {@link reachRedis} runs a call. */
+/**
+ * Runs one Lua command (see lua-command.ts) as {@link reachRedis} runs a call. On a
+ * cluster, a command redirected (MOVED or ASK: its slot has another owner, after a
+ * failover or a resharding, and the node did not run it) reloads the slot map and is
+ * sent once more, within the same deadline.
+ */
 export function runCommand(
   redis: RedisClient,
   command: LuaCommand,
   keys: readonly string[],
   args: ReadonlyArray<string | number>,
 ): Promise<unknown> {
-  return reachRedis(() => runLuaCommand(redis, command, keys, args));
+  return reachRedis(async () => {
+    try {
+      return await runLuaCommand(redis, command, keys, args);
+    } catch (error) {
+      if (!redis.isCluster || !isRedirection(error)) throw error;
+      await refreshSlotMap(redis as Cluster);
+      return runLuaCommand(redis, command, keys, args);
+    }
+  });
+}
+
+function isRedirection(error: unknown): boolean {
+  return error instanceof Error && /^(MOVED|ASK) /.test(error.message);
+}
+
+/** ioredis' own reload of the slot map (one at a time, whoever asks); its failure leaves the map. */
+function refreshSlotMap(cluster: Cluster): Promise<void> {
+  return new Promise((resolve) => cluster.refreshSlotsCache(() => resolve()));
 }
 
 /**
