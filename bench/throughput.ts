@@ -481,8 +481,11 @@ async function measureRedisCost(
   }
 }
 
-/** Commands a Redis Cluster client sends on its own, not for a request. */
-const clusterUpkeep = new Set(["CLUSTER", "INFO", "COMMAND", "READONLY"]);
+/**
+ * Commands a Redis Cluster client sends on its own, not for a request: among them the
+ * slot map refresh every 2 s (CLIENT SETNAME and CLUSTER SLOTS on a connection of its own).
+ */
+const clusterUpkeep = new Set(["CLUSTER", "INFO", "COMMAND", "READONLY", "CLIENT"]);
 
 async function requestOnce(appUrl: string, target: Route, cookie: string): Promise<void> {
   const response = await fetch(`${appUrl}${target.path}`, {
