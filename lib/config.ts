@@ -1,6 +1,6 @@
-import { isIP } from "node:net";
 import { z } from "zod";
 import { ConfigError, type ConfigProblem } from "./errors";
+import { sdkDomainProblem } from "./sdk/provider";
 
 /** The scope asked for when `AUTH0_SCOPE` is unset: a refresh token comes with it. */
 export const DEFAULT_SCOPE = "openid profile email offline_access";
@@ -382,25 +382,7 @@ function domainProblem(value: string): string | undefined {
   if (!origin && !isBareHostname(value)) {
     return "must be a domain such as my-tenant.eu.auth0.com or an origin URL such as http://localhost:4000 (no path, query or fragment)";
   }
-  if (!origin && value.includes(":")) {
-    return `must not give a port without a scheme (got "${value}"): write the bare domain, or a URL such as http://localhost:4000 for a local provider`;
-  }
-  const host = (origin?.hostname ?? value).toLowerCase().replace(/^\[(.*)\]$/, "$1");
-  if (isIP(host) !== 0) {
-    return `must be a host name, not an IP address (got "${value}"): the SDK refuses IP addresses; for a local provider use http://localhost:<port>`;
-  }
-  if (host.endsWith(".local")) {
-    return `must not be a .local (mDNS) name (got "${value}"): the SDK refuses them`;
-  }
-  const localhost =
-    host === "localhost" || host.startsWith("localhost.") || host.endsWith(".localhost");
-  if (localhost && origin?.protocol !== "http:") {
-    return `may be localhost only for a local provider over http, e.g. http://localhost:4000 (got "${value}")`;
-  }
-  if (origin?.protocol === "https:" && origin.port !== "") {
-    return `must not give a port with https (got "${value}"): the SDK drops it and talks to port 443`;
-  }
-  return undefined;
+  return sdkDomainProblem(value, origin);
 }
 
 function isBareHostname(value: string): boolean {

@@ -117,29 +117,6 @@ export function findCause<T extends Error>(
   return undefined;
 }
 
-/**
- * An error of the Auth0 SDK, found by the `name` its class sets, in `error` or its causes.
- * Not `instanceof`: each Next bundle has its own copy of the SDK, and the one client is
- * created by whichever bundle comes first, so the class that threw is often another
- * bundle's. The SDK documents `name` and `code` as its errors' stable contract.
- */
-export function findSdkError(
-  error: unknown,
-  name: string,
-): (Error & { code: string }) | undefined {
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    if (
-      current instanceof Error &&
-      current.name === name &&
-      typeof (current as { code?: unknown }).code === "string"
-    ) {
-      return current as Error & { code: string };
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 /** True for an error that means "the session store is down", however deep it was wrapped. */
 export function isSessionStoreUnavailable(error: unknown): boolean {
   return findCause(error, SessionStoreUnavailableError) !== undefined;

@@ -37,21 +37,3 @@ describe("app errors", () => {
     expect(new errors.SingleFlightTimeoutError().code).toBe("single_flight_timeout");
   });
 });
-
-describe("SDK errors", () => {
-  it("are found by their documented name and code, whichever bundle's class threw them", async () => {
-    const { AccessTokenError, AccessTokenErrorCode, OAuth2Error } =
-      await import("@auth0/nextjs-auth0/errors");
-    const refused = new AccessTokenError(
-      AccessTokenErrorCode.FAILED_TO_REFRESH_TOKEN,
-      "refresh failed",
-      new OAuth2Error({ code: "invalid_grant", message: "spent" }),
-    );
-    const wrapped = new Error("getAccessToken failed", { cause: refused });
-    expect(errors.findSdkError(wrapped, "AccessTokenError")?.code).toBe(
-      "failed_to_refresh_token",
-    );
-    expect(errors.findSdkError(wrapped, "OAuth2Error")?.code).toBe("invalid_grant");
-    expect(errors.findSdkError(new Error("OAuth2Error"), "OAuth2Error")).toBeUndefined();
-  });
-});

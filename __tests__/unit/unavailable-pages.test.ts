@@ -2,7 +2,7 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { SignInUnavailable } from "../../components/SignInUnavailable";
 import { signedOutLocallyPage } from "../../lib/http/error-page";
-import { signInUnavailablePage } from "../../lib/http/fail-closed";
+import { signInUnavailablePage } from "../../lib/http/unavailable";
 
 describe("the 503 page of the HTTP edge (signInUnavailablePage)", () => {
   it("names the sign-in service when the provider is down", async () => {

@@ -1,5 +1,5 @@
-import { filterDefaultIdTokenClaims } from "@auth0/nextjs-auth0/server";
 import type { SessionData } from "@auth0/nextjs-auth0/types";
+import { defaultSessionUser } from "../sdk/session-hook";
 import { idTokenClaims } from "../session/id-token-claims";
 
 /**
@@ -17,7 +17,8 @@ export function keepRolesInUser(
   return async (session) => ({
     ...session,
     user: {
-      ...filterDefaultIdTokenClaims(session.user),
+      // A hook replaces the SDK's own filter: filter as it would, then add.
+      ...defaultSessionUser(session.user),
       roles: rolesIn(session, rolesClaim),
     },
   });

@@ -4,8 +4,11 @@ import type { NextResponse } from "next/server";
 import { isSessionStoreUnavailable } from "../errors";
 import { log } from "../log";
 import { withSharedSessionReads } from "../session/read-scope";
-import { errorPageResponse } from "./error-page";
-import { unavailableHeaders, type UnavailableService } from "./unavailable";
+import {
+  signInUnavailablePage,
+  unavailableHeaders,
+  type UnavailableService,
+} from "./unavailable";
 
 export {
   retryAfterSeconds,
@@ -30,33 +33,6 @@ export function logUnavailable(
     { event: `${service}_unavailable`, path, ...fields },
     `${service === "provider" ? "provider" : "session store"} unavailable`,
   );
-}
-
-const unavailableMessages: Record<UnavailableService, string> = {
-  provider:
-    "The sign-in service cannot be reached right now. Please try again in a moment.",
-  session_store:
-    "Our session store is not answering, so we cannot check your session right now. Please try again in a moment.",
-};
-
-/**
- * The 503 page for "sign-in cannot work now", naming what is down, with a link that
- * tries again (`retryHref`, e.g. `/auth/login`).
- */
-export function signInUnavailablePage(
-  down: UnavailableService,
-  retryHref = "/",
-): NextResponse {
-  const page = errorPageResponse({
-    status: 503,
-    title: "Sign-in is temporarily unavailable",
-    message: unavailableMessages[down],
-    retryHref,
-  });
-  for (const [name, value] of Object.entries(unavailableHeaders())) {
-    page.headers.set(name, value);
-  }
-  return page;
 }
 
 /**

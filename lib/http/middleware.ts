@@ -12,6 +12,7 @@ import {
   SessionMismatchError,
 } from "../errors";
 import { log } from "../log";
+import { isSdkProviderFailure } from "../sdk/provider";
 import {
   logUnavailable,
   signInUnavailable,
@@ -153,7 +154,7 @@ async function route(received: NextRequest, path: string): Promise<Response> {
           )
         : await auth0.middleware(forSdk);
     // The SDK answers 500 with a bare message when the provider cannot be reached.
-    if (path === "/auth/login" && response.status >= 500) {
+    if (path === "/auth/login" && isSdkProviderFailure(response)) {
       return signInUnavailable("provider", path, path, { status: response.status });
     }
     return response;
@@ -243,7 +244,7 @@ async function logout(request: NextRequest): Promise<Response> {
     // provider is gone.
     const providerUp = await isProviderUp();
     const response = await auth0.middleware(request);
-    if (providerUp && response.status < 500) return response;
+    if (providerUp && !isSdkProviderFailure(response)) return response;
     // Signed out of this app only: the provider's own logout page is out of reach.
     logUnavailable("provider", path, { status: response.status });
     const page = signedOutLocallyPage();

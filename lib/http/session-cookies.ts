@@ -1,15 +1,14 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { NextRequest } from "next/server";
+import {
+  decodeCookieValue,
+  legacySessionCookieName,
+  legacySessionCookieNames,
+  splitCookieHeader,
+} from "../sdk/cookies";
 
-/**
- * The name of the SDK's v3 session cookie. Its stateful store (v4.30) still reads it when
- * the configured cookie is absent, as a migration path this app never needed: the app
- * has always written only the configured name.
- */
-export const legacySessionCookieName = "appSession";
-
-/** `appSession` and its chunks' names in v3 and v4 (`appSession.0`, `appSession__0`). */
-const legacySessionCookie = /^appSession(?:\.\d+|__\d+)?$/;
+// The app has always written only the configured name; `appSession` is the SDK's.
+export { legacySessionCookieName };
 
 /** What a request's Cookie header holds under the names of a session cookie. */
 export interface SessionCookies {
@@ -50,8 +49,8 @@ export interface SessionCookies {
  * configured one ambiguous: it is dropped, so another subdomain cannot sign the user out
  * by planting one either.
  *
- * The header is split exactly as the SDK's parser (`@edge-runtime/cookies`) splits it,
- * and a name counts as a session name after trimming, so a variant the SDK would not
+ * The header is split, and its values decoded, exactly as the SDK's parser does
+ * (lib/sdk/cookies.ts), and a name counts as a session name after trimming, so a variant the SDK would not
  * read (`__session =…`) cannot be read by anyone else either: it is refused as a copy.
  */
 export function readSessionCookies(
@@ -75,15 +74,15 @@ export function readSessionCookies(
   const copies: Array<{ pair: string; exact: boolean; value: string | undefined }> = [];
   const refused: string[] = [];
   const refusedNames = new Set<string>();
-  for (const pair of cookieHeader.split(/; */)) {
+  for (const pair of splitCookieHeader(cookieHeader)) {
     if (pair === "") continue;
     const at = pair.indexOf("=");
     const rawName = at === -1 ? pair : pair.slice(0, at);
-    const value = at === -1 ? undefined : decoded(pair.slice(at + 1));
+    const value = at === -1 ? undefined : decodeCookieValue(pair.slice(at + 1));
     const trimmed = rawName.trim();
     if (trimmed === name) {
       copies.push({ pair, exact: rawName === name, value });
-    } else if (legacySessionCookie.test(trimmed)) {
+    } else if (legacySessionCookieNames.test(trimmed)) {
       refusedNames.add(trimmed);
       if (value) refused.push(value);
     } else {
@@ -101,15 +100,6 @@ export function readSessionCookies(
   if (refusedNames.size === 0) return { ...none, accepted };
   if (accepted !== undefined && only !== undefined) kept.push(only.pair);
   return { accepted, refused, refusedNames: [...refusedNames], header: kept.join("; ") };
-}
-
-/** As the SDK's parser reads a value: URL-decoded, or not at all when that fails. */
-function decoded(value: string): string | undefined {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return undefined;
-  }
 }
 
 /** A Fetch request (the middleware's) or a Node.js one (pages and API routes). */

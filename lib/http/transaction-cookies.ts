@@ -1,12 +1,17 @@
 import { NextRequest, type NextResponse } from "next/server";
+import {
+  splitCookieHeader,
+  transactionCookieCreatedAt,
+  transactionCookieName as sdkTransactionCookieName,
+} from "../sdk/cookies";
 import { servedOverHttps, transactionCookiePrefix } from "./cookie-names";
 
 /**
  * At most this many login transaction cookies of a request reach the SDK. The SDK keeps
- * a browser's transaction cookies under 3,500 bytes in all (it evicts the oldest before
- * writing one), and one is about 560 bytes here, so a browser that only talks to this
- * app carries at most 6: sign-ins started in several tabs and not finished. 8 leaves
- * room for a shorter cookie or a slightly different SDK.
+ * a browser's transaction cookies under `sdkTransactionCookieBudgetBytes` (lib/sdk) in
+ * all (it evicts the oldest before writing one), and one is about 560 bytes here, so a
+ * browser that only talks to this app carries at most 6: sign-ins started in several
+ * tabs and not finished. 8 leaves room for a shorter cookie or a slightly different SDK.
  *
  * Every transaction cookie the SDK sees costs it a Set-Cookie when it clears them
  * (logout, and eviction at login), and Next rewrites every Set-Cookie header at each
@@ -37,7 +42,7 @@ export function limitTransactionCookies(request: NextRequest): BoundedRequest {
   const header = request.headers.get("cookie");
   if (header === null) return { request, dropped: 0 };
   // Split exactly as Next's RequestCookies does, so a pair here is a cookie there.
-  const pairs = header.split(/; */);
+  const pairs = splitCookieHeader(header);
   const transactions: number[] = [];
   pairs.forEach((pair, index) => {
     if (pair.startsWith(transactionCookiePrefix)) transactions.push(index);
@@ -52,7 +57,9 @@ export function limitTransactionCookies(request: NextRequest): BoundedRequest {
     const index = transactions.findLast((i) => pairs[i]!.startsWith(own));
     if (index !== undefined) kept.add(index);
   }
-  const createdAt = new Map(transactions.map((i) => [i, createdAtOf(pairs[i]!)]));
+  const createdAt = new Map(
+    transactions.map((i) => [i, transactionCookieCreatedAt(pairs[i]!)]),
+  );
   const newestFirst = transactions
     .filter((i) => !kept.has(i))
     .sort((a, b) => createdAt.get(b)! - createdAt.get(a)! || b - a);
@@ -75,11 +82,11 @@ export function limitTransactionCookies(request: NextRequest): BoundedRequest {
 }
 
 /**
- * The name of the SDK's transaction cookie for a login's `state` (its
- * `getTransactionCookieName`, with parallel transactions, its default).
+ * The name of the SDK's transaction cookie for a login's `state`, under this app's
+ * prefix.
  */
 export function transactionCookieName(state: string): string {
-  return `${transactionCookiePrefix}${state}`;
+  return sdkTransactionCookieName(transactionCookiePrefix, state);
 }
 
 /**
@@ -92,14 +99,4 @@ export function clearTransactionCookie(response: NextResponse, state: string): v
     maxAge: 0,
     secure: servedOverHttps,
   });
-}
-
-/**
- * When the SDK wrote a transaction cookie (epoch seconds): its value is `<ts>:<jwe>`,
- * sent URL-encoded (`<ts>%3A<jwe>`). Anything else sorts as the oldest, as the SDK sorts
- * it when evicting.
- */
-function createdAtOf(pair: string): number {
-  const seconds = /^[^=]*=(\d{1,12})(?::|%3A)/i.exec(pair)?.[1];
-  return seconds === undefined ? 0 : Number(seconds);
 }

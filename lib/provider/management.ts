@@ -2,6 +2,7 @@ import { ManagementClient, ManagementError, ManagementTimeoutError } from "auth0
 import { getConfig } from "../config";
 import { findCause, ProviderManagementUnavailableError } from "../errors";
 import { processSingleton } from "../process-singleton";
+import { managementFetch } from "../sdk/management";
 import { issuerForDomain } from "./issuer";
 
 /**
@@ -25,10 +26,10 @@ export interface ProviderManagement {
 
 /** Where the Management API of the provider at `domain` lives (an `AUTH0_DOMAIN` value). */
 function managementTarget(domain: string): {
-  /** The bare host (and port) the SDK builds `https://<host>/api/v2` and its token URL from. */
+  /** The bare host (and port) the client builds `https://<host>/api/v2` and its token URL from. */
   host: string;
   audience: string;
-  /** Set for an `http://` provider, whose URLs the SDK would otherwise write as https. */
+  /** Set for an `http://` provider, whose URLs the client would otherwise write as https. */
   httpOrigin: string | undefined;
 } {
   const issuer = issuerForDomain(domain);
@@ -37,41 +38,6 @@ function managementTarget(domain: string): {
     host: url.host,
     audience: `${issuer}api/v2/`,
     httpOrigin: url.protocol === "http:" ? url.origin : undefined,
-  };
-}
-
-function requestUrl(input: string | URL | Request): string {
-  if (typeof input === "string") return input;
-  return input instanceof URL ? input.href : input.url;
-}
-
-/**
- * The `fetch` the SDK uses for the token request and the API calls alike.
- *
- * - The SDK has no option for a scheme: `ManagementClient` always calls
- *   `https://<domain>/api/v2` and gets its token from `https://<domain>/oauth/token` (it
- *   drops a `baseUrl` or `fetcher`), but both paths honour a custom `fetch`. For the local
- *   provider (an `http://` AUTH0_DOMAIN) this one rewrites exactly that origin's https URLs
- *   to http; any other URL passes unchanged.
- * - A network failure becomes a {@link ProviderManagementUnavailableError}: the token
- *   request lets fetch's own TypeError through, the API calls wrap it as its `cause`, and
- *   either way `findCause` finds it. Timeouts stay aborts, which the SDK maps itself.
- */
-function managementFetch(httpOrigin: string | undefined): typeof fetch {
-  const httpsOrigin = httpOrigin?.replace(/^http:/, "https:");
-  return async (input, init) => {
-    const url = requestUrl(input);
-    const target =
-      httpOrigin && httpsOrigin && url.startsWith(`${httpsOrigin}/`)
-        ? `${httpOrigin}${url.slice(httpsOrigin.length)}`
-        : input;
-    try {
-      return await fetch(target, init);
-    } catch (error) {
-      const name = error instanceof Error ? error.name : "";
-      if (name === "AbortError" || name === "TimeoutError") throw error;
-      throw new ProviderManagementUnavailableError(error);
-    }
   };
 }
 
@@ -101,7 +67,11 @@ export function createProviderManagement(options: {
     audience: target.audience,
     clientId: options.clientId,
     clientSecret: options.clientSecret,
-    fetch: managementFetch(target.httpOrigin),
+    // Its URLs on the provider's own scheme, a network failure made ours (lib/sdk).
+    fetch: managementFetch(
+      target.httpOrigin,
+      (error) => new ProviderManagementUnavailableError(error),
+    ),
     timeoutInSeconds: requestTimeoutSeconds,
     // A retried revoke after a lost 5xx answer could meet a 404 and say "not_found" for a
     // session it ended; the caller decides whether to try again.

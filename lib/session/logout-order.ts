@@ -1,3 +1,4 @@
+import { sdkTransactionLifetimeSeconds } from "../sdk/cookies";
 import { clockSkewSeconds } from "../time/clock";
 import {
   beginSidLogout,
@@ -10,9 +11,9 @@ import { changingSessions, idOfMember, type StoreContext } from "./store-context
 /**
  * How long a logout keeps refusing logins issued before it. Such a login is "in
  * flight" only between its ID token's issue and the end of the callback, a matter of
- * seconds; an hour (the SDK's transaction lifetime) is generous and still bounded.
+ * seconds; the SDK's transaction lifetime (an hour) is generous and still bounded.
  */
-export const overtakenLoginWindowSeconds = 3600;
+export const overtakenLoginWindowSeconds = sdkTransactionLifetimeSeconds;
 
 /** What a verified logout token orders (OpenID Connect Back-Channel Logout 1.0, §2.4). */
 export interface LogoutOrder {

@@ -12,6 +12,7 @@ import {
   withCookieHeader,
   type SessionCookies,
 } from "../http/session-cookies";
+import { needsSdkSessionChecks } from "../sdk/session-checks";
 import { sharedSessionRead } from "./read-scope";
 import { sessionCookieReader } from "./session-cookie";
 
@@ -22,10 +23,11 @@ type AccessToken = Awaited<ReturnType<Auth0Client["getAccessToken"]>>;
 /**
  * The SDK's client with a `getSession` that costs one cookie decryption and one Redis
  * round trip per request, however many times a request asks: the SDK's guards
- * (`withApiAuthRequired`, `withPageAuthRequired`) and the handler each ask. The common
- * case, a current session cookie, is read here with a key derived once per process;
- * a cookie this cannot read, or a session using SDK features this app does not
- * configure, goes to the SDK's own `getSession`. Callers only read what it returns.
+ * (`withApiAuthRequired`, `withPageAuthRequired`; `sdkGuardSessionMethod` in lib/sdk)
+ * and the handler each ask. The common case, a current session cookie, is read here
+ * with a key derived once per process; a cookie this cannot read, or a session the SDK
+ * must judge itself (`needsSdkSessionChecks`), goes to the SDK's own `getSession`.
+ * Callers only read what it returns.
  *
  * Every read here, and every request handed to the SDK, takes the session cookie as
  * {@link readSessionCookies} rules: the configured name, present once. The SDK itself
@@ -78,11 +80,7 @@ export class RequestSessionClient extends Auth0Client {
       if (id === null) return super.getSession(forSdk);
       const session = await this.store.get(id);
       if (!session) return null;
-      // Multiple custom domains and an IdP-asserted ceiling are checked by the SDK.
-      const internal = session.internal as { mcd?: unknown; sessionExpiresAt?: unknown };
-      if (internal.mcd !== undefined || internal.sessionExpiresAt !== undefined)
-        return super.getSession(forSdk);
-      return session;
+      return needsSdkSessionChecks(session) ? super.getSession(forSdk) : session;
     });
   }
 

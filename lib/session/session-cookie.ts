@@ -1,12 +1,13 @@
 import { createDecipheriv, createHash, hkdfSync } from "node:crypto";
+import {
+  sessionCookieClockToleranceSeconds,
+  sessionCookieEncryption,
+  statefulSessionCookieOf,
+  type StatefulSessionCookie,
+} from "../sdk/session-cookie";
 
-/** As the SDK encrypts the session cookie: a compact JWE, `dir` + A256GCM, HKDF-SHA256 key. */
-const encryptionInfo = "JWE CEK";
-const keyBytes = 32;
-const ivBytes = 12;
-const tagBytes = 16;
-/** The SDK's tolerance for the cookie's `exp`, in seconds. */
-const clockToleranceSeconds = 15;
+const { alg, enc, hkdfDigest, hkdfSalt, hkdfInfo, keyBytes, ivBytes, tagBytes } =
+  sessionCookieEncryption;
 
 /** How many cookies a reader remembers: about 2 MB at most (a digest, an id and exp each). */
 const defaultRemembered = 10_000;
@@ -34,9 +35,9 @@ export function sessionCookieReader(
   remembered: number = defaultRemembered,
 ): (cookie: string) => string | null {
   const decrypt = sessionCookieDecrypter(secret);
-  const known = new Map<string, SessionCookieClaims>();
-  const expired = (claims: SessionCookieClaims) =>
-    claims.exp + clockToleranceSeconds <= now();
+  const known = new Map<string, StatefulSessionCookie>();
+  const expired = (claims: StatefulSessionCookie) =>
+    claims.exp + sessionCookieClockToleranceSeconds <= now();
   return (cookie) => {
     // Keyed by a digest: the cookie string is a slice of the whole Cookie header, which
     // a map holding it would keep alive (kilobytes each).
@@ -55,16 +56,11 @@ export function sessionCookieReader(
   };
 }
 
-interface SessionCookieClaims {
-  id: string;
-  exp: number;
-}
-
 /** The session id and `exp` of a well-formed cookie that GCM authenticates, else null. */
 function sessionCookieDecrypter(
   secret: string,
-): (cookie: string) => SessionCookieClaims | null {
-  const key = Buffer.from(hkdfSync("sha256", secret, "", encryptionInfo, keyBytes));
+): (cookie: string) => StatefulSessionCookie | null {
+  const key = Buffer.from(hkdfSync(hkdfDigest, secret, hkdfSalt, hkdfInfo, keyBytes));
   return (cookie) => {
     const parts = cookie.split(".");
     if (parts.length !== 5) return null;
@@ -80,8 +76,8 @@ function sessionCookieDecrypter(
         Buffer.from(header, "base64url").toString("utf8"),
       ) as Record<string, unknown>;
       if (
-        protectedHeader.alg !== "dir" ||
-        protectedHeader.enc !== "A256GCM" ||
+        protectedHeader.alg !== alg ||
+        protectedHeader.enc !== enc ||
         "zip" in protectedHeader ||
         "crit" in protectedHeader ||
         encryptedKey !== ""
@@ -100,12 +96,7 @@ function sessionCookieDecrypter(
         decipher.update(Buffer.from(ciphertext, "base64url")),
         decipher.final(),
       ]);
-      const claims = JSON.parse(plaintext.toString("utf8")) as {
-        id?: unknown;
-        exp?: unknown;
-      };
-      if (typeof claims.exp !== "number" || typeof claims.id !== "string") return null;
-      return claims.id === "" ? null : { id: claims.id, exp: claims.exp };
+      return statefulSessionCookieOf(JSON.parse(plaintext.toString("utf8")));
     } catch {
       return null;
     }

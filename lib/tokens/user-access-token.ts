@@ -6,11 +6,8 @@ import { getConfig } from "../config";
 import { forgetSessionReads } from "../session/read-scope";
 import { refreshLockKey } from "./keys";
 import { AccessTokenErrorCode } from "@auth0/nextjs-auth0/errors";
-import {
-  findSdkError,
-  isSessionStoreUnavailable,
-  SingleFlightTimeoutError,
-} from "../errors";
+import { isSessionStoreUnavailable, SingleFlightTimeoutError } from "../errors";
+import { findSdkError } from "../sdk/errors";
 import { log } from "../log";
 import { redis } from "../redis/client";
 import { epochSeconds } from "../time/clock";
