@@ -11,105 +11,53 @@
  * started from any link is a sign-in of its own, never merged into the session already
  * in the browser.
  */
-import { randomBytes } from "node:crypto";
 import type { SessionData } from "@auth0/nextjs-auth0/types";
-import type { Redis } from "ioredis";
 import { decodeJwt } from "jose";
-import { NextRequest } from "next/server";
-import { freePort } from "../../dev/harness/free-port";
-import { HttpAgent, submitProviderLogin } from "../../dev/harness/http-agent";
+import { HttpAgent } from "../../dev/harness/http-agent";
 import {
-  localAppClient,
-  startLocalProvider,
-  type LocalProvider,
-} from "../support/local-provider";
+  setCookiePairs,
+  startInProcessApp,
+  type InProcessApp,
+} from "../support/in-process-app";
+import type { LocalProvider } from "../support/local-provider";
 import { testUsers } from "../support/login";
-import { clearPrefix, connectTestRedis } from "../support/test-redis";
 
 jest.setTimeout(120_000);
 
-type User = (typeof testUsers)[keyof typeof testUsers];
-type App = {
-  handleRequest: typeof import("../../lib/http/middleware").handleRequest;
-  auth0: typeof import("../../lib/auth0").auth0;
+type App = InProcessApp & {
   sessionStore: typeof import("../../lib/session").sessionStore;
-  log: typeof import("../../lib/log").log;
-  appRedis: typeof import("../../lib/redis/client").redis;
   maxTransactionCookies: number;
-  transactionCookiePrefix: string;
-  sessionCookieName: string;
 };
 
 const audience = "urn:invoices-api";
 let provider: LocalProvider;
 let appUrl: string;
-let redis: Redis;
-let prefix: string;
 let app: App;
 
 beforeAll(async () => {
-  appUrl = `http://localhost:${await freePort()}`;
-  ({ redis, prefix } = connectTestRedis());
-  provider = await startLocalProvider("idp", appUrl);
-  // The app reads its configuration once, when its modules load: set it first.
-  Object.assign(process.env, {
-    AUTH0_DOMAIN: provider.url,
-    AUTH0_CLIENT_ID: localAppClient.id,
-    AUTH0_CLIENT_SECRET: localAppClient.secret,
-    AUTH0_SECRET: randomBytes(32).toString("hex"),
-    AUTH0_AUDIENCE: audience,
-    APP_BASE_URL: appUrl,
-    REDIS_KEY_PREFIX: prefix,
-    LOG_LEVEL: "silent",
-  });
-  const [middleware, auth0, session, log, redisClient, transactionCookies, cookieNames] =
-    await Promise.all([
-      import("../../lib/http/middleware"),
-      import("../../lib/auth0"),
-      import("../../lib/session"),
-      import("../../lib/log"),
-      import("../../lib/redis/client"),
-      import("../../lib/http/transaction-cookies"),
-      import("../../lib/http/cookie-names"),
-    ]);
+  const started = await startInProcessApp({ AUTH0_AUDIENCE: audience });
+  const [session, transactionCookies] = await Promise.all([
+    import("../../lib/session"),
+    import("../../lib/http/transaction-cookies"),
+  ]);
   app = {
-    handleRequest: middleware.handleRequest,
-    auth0: auth0.auth0,
+    ...started,
     sessionStore: session.sessionStore,
-    log: log.log,
-    appRedis: redisClient.redis,
     maxTransactionCookies: transactionCookies.maxTransactionCookies,
-    transactionCookiePrefix: cookieNames.transactionCookiePrefix,
-    sessionCookieName: cookieNames.sessionCookieName,
   };
-  await app.appRedis.connect();
+  ({ provider, url: appUrl } = started);
 });
 
 afterEach(async () => {
   jest.restoreAllMocks();
-  await clearPrefix(redis, prefix);
+  await app.clear();
 });
 
-afterAll(async () => {
-  await app?.appRedis.quit();
-  await provider?.process.stop();
-  await redis.quit();
-});
+afterAll(() => app?.close());
 
-/** A request to the app as Next hands it to the middleware. */
-function appRequest(
-  pathOrUrl: string | URL,
-  cookies: readonly string[] = [],
-): NextRequest {
-  return new NextRequest(new URL(pathOrUrl, appUrl), {
-    headers: cookies.length > 0 ? { cookie: cookies.join("; ") } : {},
-  });
-}
-
-/** The `name=value` of each Set-Cookie of `response`. */
-function setCookies(response: Response): string[] {
-  return response.headers.getSetCookie().map((line) => line.split(";")[0]!);
-}
+const appRequest = (pathOrUrl: string | URL, cookies: readonly string[] = []) =>
+  app.request(pathOrUrl, cookies);
+const setCookies = setCookiePairs;
 
 /** `count` empty transaction cookies, `__txn_0000=` …: 1,450 of them are 16 KB. */
 function emptyTransactionCookies(count: number): string[] {
@@ -149,62 +97,11 @@ function expectNoSlowerThanSize(floodMs: number, oneMs: number): void {
   expect(floodMs).toBeLessThan(Math.max(20 * oneMs, 50));
 }
 
-/** `/auth/login` through the middleware: its redirect to the provider and its cookie. */
-async function startSignIn(
-  path: string,
-  cookies: readonly string[] = [],
-): Promise<{ authorizeUrl: URL; transactionCookie: string }> {
-  const response = await app.handleRequest(appRequest(path, cookies));
-  expect(response.status).toBe(307);
-  const transactionCookie = setCookies(response).find((pair) =>
-    pair.startsWith(app.transactionCookiePrefix),
-  );
-  if (!transactionCookie) throw new Error("the login set no transaction cookie");
-  return { authorizeUrl: new URL(response.headers.get("location")!), transactionCookie };
-}
-
-/** The provider's side: its login form as `user` (unless it signs in by SSO) → callback URL. */
-async function signInAtProvider(
-  agent: HttpAgent,
-  authorizeUrl: URL,
-  user: User,
-): Promise<URL> {
-  const isCallback = (url: URL) =>
-    url.origin === appUrl && url.pathname === "/auth/callback";
-  const toForm = await agent.follow(authorizeUrl.toString(), isCallback);
-  if (toForm.next) return toForm.next;
-  await toForm.response.arrayBuffer();
-  const formPage = toForm.hops[toForm.hops.length - 1]!;
-  const submitted = await submitProviderLogin(agent, formPage, user);
-  const location = submitted.headers.get("location");
-  if (!location) throw new Error(`the login form answered ${submitted.status}`);
-  const toCallback = await agent.follow(
-    new URL(location, formPage).toString(),
-    isCallback,
-  );
-  if (!toCallback.next) {
-    const page = await toCallback.response.text();
-    throw new Error(
-      `no callback: ${toCallback.hops.join(" → ")}: ${toCallback.response.status} ${page.slice(0, 800)}`,
-    );
-  }
-  return toCallback.next;
-}
-
 /** The session cookie (`name=value`) a callback set, or undefined. */
 function sessionCookieOf(response: Response): string | undefined {
   return setCookies(response).find(
     (pair) => pair.startsWith(`${app.sessionCookieName}=`) && !pair.endsWith("="),
   );
-}
-
-/** A whole sign-in of `user` in the "browser" `agent`; its session cookie. */
-async function signIn(agent: HttpAgent, user: User): Promise<string> {
-  const { authorizeUrl, transactionCookie } = await startSignIn("/auth/login");
-  const callback = await signInAtProvider(agent, authorizeUrl, user);
-  const response = await app.handleRequest(appRequest(callback, [transactionCookie]));
-  expect(response.status).toBe(307);
-  return sessionCookieOf(response)!;
 }
 
 async function sessionOf(sessionCookie: string): Promise<SessionData | null> {
@@ -251,14 +148,14 @@ describe("a request's cost does not grow with the square of its transaction cook
 
   it("completes a sign-in whose own transaction cookie is among 1,450 newer stale ones", async () => {
     const agent = new HttpAgent();
-    const { authorizeUrl, transactionCookie } = await startSignIn(
+    const { authorizeUrl, transactionCookie } = await app.startSignIn(
       "/auth/login?returnTo=/profile",
     );
     // The SDK's format: `<prefix><state>=<epoch seconds>:<jwe>`, the colon URL-encoded.
     expect(transactionCookie).toMatch(
       new RegExp(`^${app.transactionCookiePrefix}[\\w-]+=\\d+%3A[\\w-]+(\\.[\\w-]*){4}$`),
     );
-    const callback = await signInAtProvider(agent, authorizeUrl, testUsers.alice);
+    const callback = await app.signInAtProvider(agent, authorizeUrl, testUsers.alice);
     expect(
       transactionCookie.startsWith(
         `${app.transactionCookiePrefix}${callback.searchParams.get("state")}=`,
@@ -293,7 +190,7 @@ describe("a request's cost does not grow with the square of its transaction cook
 
 describe("a sign-in from any link is a sign-in of its own", () => {
   it("turns /auth/login?challengeMode=popup into an ordinary sign-in with the app's own audience and scope", async () => {
-    const { authorizeUrl } = await startSignIn(
+    const { authorizeUrl } = await app.startSignIn(
       "/auth/login?challengeMode=popup&audience=urn%3Aother-api&scope=openid&connection=evil&prompt=login&returnTo=/profile",
     );
     expect(authorizeUrl.searchParams.get("audience")).toBe(audience);
@@ -306,17 +203,21 @@ describe("a sign-in from any link is a sign-in of its own", () => {
   });
 
   it("signs bob in through /auth/login?challengeMode=popup in alice's browser: bob's session, bob's sid and tokens, alice's gone", async () => {
-    const aliceCookie = await signIn(new HttpAgent(), testUsers.alice);
+    const aliceCookie = await app.signIn(new HttpAgent(), testUsers.alice);
     const alice = await sessionOf(aliceCookie);
     expect(alice?.user.sub).toBe(testUsers.alice.sub);
 
-    const { authorizeUrl, transactionCookie } = await startSignIn(
+    const { authorizeUrl, transactionCookie } = await app.startSignIn(
       "/auth/login?challengeMode=popup&prompt=login",
       [aliceCookie],
     );
     // Bob signs in at the provider in a browser of his own there (its switch of account
     // in one browser needs JavaScript); the app sees alice's session cookie either way.
-    const callback = await signInAtProvider(new HttpAgent(), authorizeUrl, testUsers.bob);
+    const callback = await app.signInAtProvider(
+      new HttpAgent(),
+      authorizeUrl,
+      testUsers.bob,
+    );
     const response = await app.handleRequest(
       appRequest(callback, [aliceCookie, transactionCookie]),
     );
@@ -335,7 +236,7 @@ describe("a sign-in from any link is a sign-in of its own", () => {
   });
 
   it("answers 400 and keeps nothing when the SDK merges bob's sign-in into alice's session", async () => {
-    const aliceCookie = await signIn(new HttpAgent(), testUsers.alice);
+    const aliceCookie = await app.signIn(new HttpAgent(), testUsers.alice);
     // The SDK's popup flow started directly, as no link can any more: the store's check
     // is the second line behind the allow-list.
     const login = await app.auth0.middleware(
@@ -344,7 +245,7 @@ describe("a sign-in from any link is a sign-in of its own", () => {
     const transactionCookie = setCookies(login).find((pair) =>
       pair.startsWith(app.transactionCookiePrefix),
     )!;
-    const callback = await signInAtProvider(
+    const callback = await app.signInAtProvider(
       new HttpAgent(),
       new URL(login.headers.get("location")!),
       testUsers.bob,

@@ -11,119 +11,50 @@
  * `client_id` and `post_logout_redirect_uri`) signs the user out and sends them back to
  * APP_BASE_URL.
  */
-import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
-import { NextRequest } from "next/server";
-import { freePort } from "../../dev/harness/free-port";
-import { HttpAgent, submitProviderLogin } from "../../dev/harness/http-agent";
+import { HttpAgent } from "../../dev/harness/http-agent";
 import {
-  localAppClient,
-  startLocalProvider,
-  type LocalProvider,
-} from "../support/local-provider";
+  setCookiePairs,
+  startInProcessApp,
+  type InProcessApp,
+} from "../support/in-process-app";
+import { localAppClient, type LocalProvider } from "../support/local-provider";
 import { testUsers } from "../support/login";
-import { clearPrefix, connectTestRedis, keysUnder } from "../support/test-redis";
+import { keysUnder } from "../support/test-redis";
 
 jest.setTimeout(120_000);
-
-type User = (typeof testUsers)[keyof typeof testUsers];
-type App = {
-  handleRequest: typeof import("../../lib/http/middleware").handleRequest;
-  log: typeof import("../../lib/log").log;
-  appRedis: typeof import("../../lib/redis/client").redis;
-  sessionCookieName: string;
-  transactionCookiePrefix: string;
-};
 
 let provider: LocalProvider;
 let appUrl: string;
 let redis: Redis;
 let prefix: string;
-let app: App;
+let app: InProcessApp;
 
 beforeAll(async () => {
-  appUrl = `http://localhost:${await freePort()}`;
-  ({ redis, prefix } = connectTestRedis());
-  provider = await startLocalProvider("idp", appUrl);
-  // The app reads its configuration once, when its modules load: set it first.
-  Object.assign(process.env, {
-    AUTH0_DOMAIN: provider.url,
-    AUTH0_CLIENT_ID: localAppClient.id,
-    AUTH0_CLIENT_SECRET: localAppClient.secret,
-    AUTH0_SECRET: randomBytes(32).toString("hex"),
-    APP_BASE_URL: appUrl,
-    REDIS_KEY_PREFIX: prefix,
-    LOG_LEVEL: "silent",
-  });
-  const [middleware, log, redisClient, cookieNames] = await Promise.all([
-    import("../../lib/http/middleware"),
-    import("../../lib/log"),
-    import("../../lib/redis/client"),
-    import("../../lib/http/cookie-names"),
-  ]);
-  app = {
-    handleRequest: middleware.handleRequest,
-    log: log.log,
-    appRedis: redisClient.redis,
-    sessionCookieName: cookieNames.sessionCookieName,
-    transactionCookiePrefix: cookieNames.transactionCookiePrefix,
-  };
-  await app.appRedis.connect();
+  app = await startInProcessApp();
+  ({ provider, url: appUrl, redis, prefix } = app);
 });
 
 afterEach(async () => {
   jest.restoreAllMocks();
-  await clearPrefix(redis, prefix);
+  await app.clear();
 });
 
-afterAll(async () => {
-  await app?.appRedis.quit();
-  await provider?.process.stop();
-  await redis.quit();
-});
+afterAll(() => app?.close());
 
-/** A request to the app as Next hands it to the middleware. */
-function appRequest(
+const appRequest = (
   pathOrUrl: string | URL,
   cookies: readonly string[] = [],
   headers: Record<string, string> = {},
-): NextRequest {
-  return new NextRequest(new URL(pathOrUrl, appUrl), {
-    headers: {
-      ...headers,
-      ...(cookies.length > 0 ? { cookie: cookies.join("; ") } : {}),
-    },
-  });
-}
-
-/** The `name=value` of each Set-Cookie of `response`. */
-function setCookies(response: Response): string[] {
-  return response.headers.getSetCookie().map((line) => line.split(";")[0]!);
-}
+) => app.request(pathOrUrl, cookies, headers);
+const setCookies = setCookiePairs;
 
 /** A whole sign-in of `user` in the "browser" `agent` (its provider side): the cookie's value. */
-async function signIn(agent: HttpAgent, user: User): Promise<string> {
-  const login = await app.handleRequest(appRequest("/auth/login"));
-  const transactionCookie = setCookies(login).find((pair) =>
-    pair.startsWith(app.transactionCookiePrefix),
-  )!;
-  const isCallback = (url: URL) =>
-    url.origin === appUrl && url.pathname === "/auth/callback";
-  const toForm = await agent.follow(login.headers.get("location")!, isCallback);
-  await toForm.response.arrayBuffer();
-  const formPage = toForm.hops[toForm.hops.length - 1]!;
-  const submitted = await submitProviderLogin(agent, formPage, user);
-  const toCallback = await agent.follow(
-    new URL(submitted.headers.get("location")!, formPage).toString(),
-    isCallback,
-  );
-  const callback = await app.handleRequest(
-    appRequest(toCallback.next!, [transactionCookie]),
-  );
-  expect(callback.status).toBe(307);
-  const pair = setCookies(callback).find((cookie) =>
-    cookie.startsWith(`${app.sessionCookieName}=`),
-  )!;
+async function signIn(
+  agent: HttpAgent,
+  user: (typeof testUsers)[keyof typeof testUsers],
+) {
+  const pair = await app.signIn(agent, user);
   return pair.slice(app.sessionCookieName.length + 1);
 }
 
