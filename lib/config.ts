@@ -1,95 +1,20 @@
 import { z } from "zod";
 import { ConfigError, type ConfigProblem } from "./errors";
-import { sdkDomainProblem } from "./sdk/provider";
+import {
+  atLeast,
+  booleanFlag,
+  domainProblem,
+  httpUrl,
+  isRedisUrl,
+  oneDayInSeconds,
+  optionalText,
+  positiveSeconds,
+  required,
+  threeDaysInSeconds,
+} from "./config-fields";
 
 /** The scope asked for when `AUTH0_SCOPE` is unset: a refresh token comes with it. */
 export const DEFAULT_SCOPE = "openid profile email offline_access";
-
-const threeDaysInSeconds = 60 * 60 * 24 * 3;
-const oneDayInSeconds = 60 * 60 * 24;
-
-const httpUrl = (example: string) =>
-  z
-    .string({ error: `is required, e.g. ${example}` })
-    .trim()
-    .refine((value) => /^https?:\/\/[^\s/]+/i.test(value) && URL.canParse(value), {
-      error: `must be an absolute http(s) URL such as ${example}`,
-    });
-
-/**
- * A whole number of at least `min`, or `fallback` when unset; a bad value is named as
- * `must be <what> (got "…"), e.g. <example>`.
- */
-const wholeNumber = <F extends number | undefined>(options: {
-  fallback: F;
-  min: number;
-  what: string;
-  example: number;
-}) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((value, ctx): number | F => {
-      if (value === undefined || value === "") return options.fallback;
-      if (
-        !/^\d+$/.test(value) ||
-        !Number.isSafeInteger(Number(value)) ||
-        Number(value) < options.min
-      ) {
-        ctx.addIssue({
-          code: "custom",
-          message: `must be ${options.what} (got "${value}"), e.g. ${options.example}`,
-        });
-        return z.NEVER;
-      }
-      return Number(value);
-    });
-
-const positiveSeconds = (fallback: number) =>
-  wholeNumber({
-    fallback,
-    min: 1,
-    what: "a positive whole number of seconds",
-    example: fallback,
-  });
-
-const atLeast = (min: number, example: number) =>
-  wholeNumber({
-    fallback: undefined,
-    min,
-    what: `a whole number of at least ${min}`,
-    example,
-  });
-
-const booleanFlag = (fallback: boolean) =>
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined || value === "") return fallback;
-      if (value === "true") return true;
-      if (value === "false") return false;
-      ctx.addIssue({
-        code: "custom",
-        message: `must be "true" or "false" (got "${value}")`,
-      });
-      return z.NEVER;
-    });
-
-const required = (hint: string) =>
-  z
-    .string({ error: `is required: ${hint}` })
-    .trim()
-    .min(1, { error: `is required: ${hint}` });
-
-const optionalText = z
-  .string()
-  .trim()
-  .optional()
-  .transform((value) => (value ? value : undefined));
 
 const envSchema = z.object({
   AUTH0_DOMAIN: required(
@@ -364,35 +289,4 @@ function managementPairProblems(
       message: `is required when ${given} is set: the Management API application needs both (or unset ${given})`,
     },
   ];
-}
-
-function isRedisUrl(value: string): boolean {
-  return /^rediss?:\/\/[^\s]+$/i.test(value) && URL.canParse(value);
-}
-
-/**
- * What is wrong with AUTH0_DOMAIN, if anything. Besides its form, the SDK refuses some
- * hosts, but only when the first request builds its client (a 500 on every request):
- * an IP address, a `.local` name, `localhost` except over http, a bare domain with a
- * port; and it quietly drops the port of an https URL. Refused here instead, so the app
- * does not start with them.
- */
-function domainProblem(value: string): string | undefined {
-  const origin = isOriginUrl(value) ? new URL(value) : undefined;
-  if (!origin && !isBareHostname(value)) {
-    return "must be a domain such as my-tenant.eu.auth0.com or an origin URL such as http://localhost:4000 (no path, query or fragment)";
-  }
-  return sdkDomainProblem(value, origin);
-}
-
-function isBareHostname(value: string): boolean {
-  return /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i.test(
-    value,
-  );
-}
-
-function isOriginUrl(value: string): boolean {
-  if (!/^https?:\/\//i.test(value) || !URL.canParse(value)) return false;
-  const url = new URL(value);
-  return (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash;
 }
