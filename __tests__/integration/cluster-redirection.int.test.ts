@@ -14,8 +14,8 @@ describe("a Lua command on a cluster whose slot map went stale", () => {
   let cluster: Cluster;
 
   beforeAll(() => {
-    // The app's options that matter here: auto-pipelining, and no periodic refresh,
-    // so only the store's own reload can repair the map.
+    // Auto-pipelining makes ioredis give up on a redirection (a pipeline of several
+    // slots), and no periodic refresh: only the store's own reload can repair the map.
     cluster = new Cluster(process.env.TEST_REDIS_CLUSTER_NODES!.split(","), {
       enableAutoPipelining: true,
       redisOptions: { maxRetriesPerRequest: 1 },

@@ -20,20 +20,17 @@ const reconnectDelay = (attempt: number) => Math.min(attempt * 100, maxReconnect
  */
 export function createRedisClient(target: RedisTarget): RedisClient {
   // While Redis is away a command fails at once instead of joining a queue that grows
-  // with every request: the request gets its 503 now, not after a timeout. Commands
-  // issued in the same turn of the event loop (concurrent requests' session reads) go
-  // out in one write: /api/me ÷ /api/health went from 0.78× to 1.02× (bench:throughput).
+  // with every request: the request gets its 503 now, not after a timeout. No
+  // auto-pipelining: it made /api/me 1.3× faster, but a pipeline that never completes
+  // holds every later command to that node for good (api-refresh.e2e wedged that way).
   const client =
     target.kind === "cluster"
       ? new Cluster(target.nodes, {
           lazyConnect: true,
           enableOfflineQueue: false,
-          enableAutoPipelining: true,
-          // An auto-pipeline that meets MOVED for keys of several slots is not redirected,
-          // and ioredis then keeps its stale slot map: after a failover an instance that
-          // had been idle answered 503 for good (logout-after-failover.e2e). Refreshing
-          // the map every few seconds bounds that; a redirection also refreshes it at
-          // once and is retried (session/store-context.ts).
+          // The slot map is reloaded every few seconds, not only when a command is
+          // redirected: an instance idle during a failover knows the new masters before
+          // its next request (logout-after-failover.e2e).
           slotsRefreshInterval: clusterSlotsRefreshIntervalMs,
           clusterRetryStrategy: reconnectDelay,
           redisOptions: {
@@ -47,7 +44,6 @@ export function createRedisClient(target: RedisTarget): RedisClient {
           connectTimeout: connectTimeoutMs,
           commandTimeout: redisCommandTimeoutMs,
           enableOfflineQueue: false,
-          enableAutoPipelining: true,
           maxRetriesPerRequest: 1,
           retryStrategy: reconnectDelay,
         });

@@ -1,7 +1,7 @@
 /**
  * How long one Redis command may take before the request that waits on it is answered
- * 503. ioredis' own `commandTimeout` is this too, but with auto-pipelining a command
- * may first wait for the pipeline ahead of it on the same node, so the store also holds
- * every call to this deadline itself (session/store-context.ts).
+ * 503. ioredis' own `commandTimeout` is this too; the store also holds every call to
+ * this deadline itself (session/store-context.ts), whatever the call waits on inside the
+ * client (a cluster's redirection and slot map reload included).
  */
 export const redisCommandTimeoutMs = 2_000;

@@ -45,9 +45,10 @@ export async function reachRedis<T>(call: () => Promise<T>): Promise<T> {
 
 /**
  * Runs one Lua command (see lua-command.ts) as {@link reachRedis} runs a call. On a
- * cluster, a command redirected (MOVED or ASK: its slot has another owner, after a
- * failover or a resharding, and the node did not run it) reloads the slot map and is
- * sent once more, within the same deadline.
+ * cluster, a redirection the client did not follow itself (MOVED or ASK: the slot has
+ * another owner after a failover or a resharding, and the node did not run it; ioredis
+ * gives up on one inside a pipeline of several slots) reloads the slot map and is sent
+ * once more, within the same deadline.
  */
 export function runCommand(
   redis: RedisClient,
