@@ -28,7 +28,9 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build --chown=node:node /repo/.next/standalone ./
 USER node
-EXPOSE 3000
+# 3000: the app (PORT). 9464: Prometheus' /metrics (METRICS_PORT; 0 turns it off), for
+# the scraper inside your network, never published to the internet.
+EXPOSE 3000 9464
 HEALTHCHECK --interval=10s --timeout=3s --retries=5 \
   CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/api/health').then(r=>process.exit(r.status<500?0:1),()=>process.exit(1))"
 CMD ["node", "server.js"]

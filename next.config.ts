@@ -25,6 +25,10 @@ export default function nextConfig(phase: string): NextConfig {
     output: "standalone",
     reactStrictMode: true,
     poweredByHeader: false,
+    // ioredis from node_modules, never a bundled copy: the start-up hook creates the
+    // process's one Redis client, and only a module Node.js itself loads is seen by
+    // OpenTelemetry's ioredis instrumentation (lib/telemetry), which hooks `require`.
+    serverExternalPackages: ["ioredis"],
     // Tests and scripts keep their own tsconfig checks (`npm run lint`).
     eslint: { ignoreDuringBuilds: true },
     // The app has no images: `/_next/image` would only be a way to make this server

@@ -29,9 +29,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { Redis } from "ioredis";
-import { freePort } from "../dev/harness/free-port";
 import { HttpAgent, logInOverHttp } from "../dev/harness/http-agent";
-import { baseEnv, startProcess, waitForHttp } from "../dev/harness/processes";
+import { startBareNext } from "./bare-next";
+import { startLocalStack } from "../dev/harness/local-stack";
+import { baseEnv, startProcess } from "../dev/harness/processes";
 import { startRedisCluster } from "../dev/harness/redis-cluster";
 import { startPrivateServer } from "../dev/harness/redis-provider";
 import { scanKeysUnder } from "../dev/harness/scan-keys";
@@ -65,10 +66,6 @@ const maxErrorChars = 8_000;
 const projectRoot = path.resolve(__dirname, "..");
 const tsxCli = require.resolve("tsx/cli");
 const keyPrefix = "bench:";
-const clientId = "bench-client";
-const clientSecret = "bench-client-secret-0123456789abcdef0123456789";
-const appSecret = "bench-app-secret-0123456789abcdef0123456789abcdef";
-const audience = "urn:invoices-api";
 const sessionCookieName = "__session";
 /** The dev harness files the bench runs inside its copy (a commit may predate them). */
 const harnessFilesRunInCopy = [
@@ -119,6 +116,8 @@ interface Route {
   label: string;
   path: string;
   withCookie: boolean;
+  /** Served by the bare Next.js app (bare-next.ts), not the app. */
+  bare?: boolean;
   /** At most this many Redis round trips per request. */
   roundTrips?: number;
 }
@@ -138,6 +137,11 @@ const routes = {
   home: route("/", false),
   homeWithCookie: route("/", true, 0),
   healthWithCookie: route("/api/health", true, 0),
+  bareHealth: {
+    ...route("/api/health", false),
+    label: "bare Next.js /api/health",
+    bare: true,
+  },
 };
 
 /** Guarded route, its unguarded twin, and the least ratio of their requests per second. */
@@ -145,7 +149,15 @@ const comparisons: ReadonlyArray<[guarded: Route, twin: Route, atLeast: number]>
   [routes.me, routes.health, 0.8],
   [routes.profile, routes.unguarded, 0.9],
   [routes.homeWithCookie, routes.home, 0.95],
+  // What the app adds to every request (hooks, instrumentation, middleware matching).
+  [routes.health, routes.bareHealth, 0.95],
 ];
+
+/** Where each server listens: the app's address, and the bare Next.js app's. */
+interface Servers {
+  app: string;
+  bare: string;
+}
 
 /** Routes whose Redis traffic is counted. */
 const countedRoutes: readonly Route[] = [
@@ -230,60 +242,24 @@ interface RunningStack {
 
 async function startStack(
   dir: string,
-  redisEnv: Record<string, string>,
+  redis: { url: string } | { nodes: readonly string[] },
 ): Promise<RunningStack> {
-  const [idpPort, appPort] = [await freePort(), await freePort()];
-  // The SDK refuses an IP address as the provider's domain: name the loopback instead.
-  const idpUrl = `http://localhost:${idpPort}`;
-  const appBaseUrl = `http://localhost:${appPort}`;
-  const idp = startProcess(
-    "idp",
-    process.execPath,
-    [tsxCli, "dev/idp/server.ts"],
-    {
-      ...baseEnv(),
-      IDP_PORT: String(idpPort),
-      IDP_HOST: "127.0.0.1",
-      IDP_APP_URLS: appBaseUrl,
-      IDP_CLIENT_ID: clientId,
-      IDP_CLIENT_SECRET: clientSecret,
-      IDP_AUDIENCE: audience,
-      IDP_KEY_FILE: path.join(dir, ".bench-idp-signing-key.json"),
-    },
-    { cwd: dir },
-  );
-  cleanups.push(() => idp.stop());
-  const standalone = path.join(dir, ".next/standalone");
   // BENCH_CPU_PROFILE_DIR=<dir>: the app writes a V8 CPU profile there when it stops.
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
-  const app = startProcess(
-    "app",
-    process.execPath,
-    [
-      ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : []),
-      path.join(standalone, "server.js"),
-    ],
-    {
-      ...baseEnv(),
-      NODE_ENV: "production",
-      HOSTNAME: "127.0.0.1",
-      PORT: String(appPort),
-      AUTH0_DOMAIN: idpUrl,
-      AUTH0_CLIENT_ID: clientId,
-      AUTH0_CLIENT_SECRET: clientSecret,
-      AUTH0_SECRET: appSecret,
-      AUTH0_AUDIENCE: audience,
-      APP_BASE_URL: appBaseUrl,
-      ...redisEnv,
-      REDIS_KEY_PREFIX: keyPrefix,
-    },
-    { cwd: standalone },
-  );
-  cleanups.push(() => app.stop());
-  await waitForHttp(`${idpUrl}/healthz`, idp);
-  await waitForHttp(`${appBaseUrl}/api/health`, app);
+  const stack = await startLocalStack({
+    root: dir,
+    redis,
+    appEnv: { REDIS_KEY_PREFIX: keyPrefix },
+    providerKeyFile: path.join(dir, ".bench-idp-signing-key.json"),
+    readyPath: "/api/health",
+    appNodeOptions: profileDir
+      ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`]
+      : [],
+  });
+  cleanups.push(() => stack.stop());
+  const appBaseUrl = stack.appUrls[0]!;
   // Load goes to the address itself, so no request waits on a name lookup.
-  return { appBaseUrl, appUrl: `http://127.0.0.1:${appPort}` };
+  return { appBaseUrl, appUrl: `http://127.0.0.1:${new URL(appBaseUrl).port}` };
 }
 
 async function logInAlice(appUrl: string): Promise<string> {
@@ -301,18 +277,19 @@ function headersFor(target: Route, cookie: string): Record<string, string> {
 }
 
 /** Refuses to measure a route that does not answer 200: it would measure the wrong thing. */
-async function assertAnswers200(appUrl: string, cookie: string): Promise<void> {
-  for (const target of Object.values(routes)) await requestOnce(appUrl, target, cookie);
+async function assertAnswers200(servers: Servers, cookie: string): Promise<void> {
+  for (const target of Object.values(routes))
+    await requestOnce(target.bare ? servers.bare : servers.app, target, cookie);
 }
 
 async function requestsPerSecond(
-  appUrl: string,
+  servers: Servers,
   target: Route,
   cookie: string,
   seconds: number,
 ): Promise<number> {
   const result = await autocannon({
-    url: `${appUrl}${target.path}`,
+    url: `${target.bare ? servers.bare : servers.app}${target.path}`,
     connections,
     duration: seconds,
     headers: headersFor(target, cookie),
@@ -336,21 +313,23 @@ interface Throughput {
  * apart; their median is the figure, so that a burst of other work on a shared machine
  * during one round does not decide it. A route's requests per second is its mean.
  */
-async function measureThroughput(appUrl: string, cookie: string): Promise<Throughput> {
+async function measureThroughput(servers: Servers, cookie: string): Promise<Throughput> {
   const measured = [
     ...new Set(comparisons.flatMap(([guarded, twin]) => [guarded, twin])),
   ];
   for (const target of measured)
-    await requestsPerSecond(appUrl, target, cookie, warmUpSeconds);
+    await requestsPerSecond(servers, target, cookie, warmUpSeconds);
   const totals = new Map<Route, number>();
+  const measurements = new Map<Route, number>();
   const ratios = new Map<Route, number[]>();
   for (let round = 0; round < rounds; round++) {
     for (const [guarded, twin] of comparisons) {
       const order = round % 2 === 0 ? [guarded, twin] : [twin, guarded];
       const rps = new Map<Route, number>();
       for (const target of order) {
-        rps.set(target, await requestsPerSecond(appUrl, target, cookie, measureSeconds));
+        rps.set(target, await requestsPerSecond(servers, target, cookie, measureSeconds));
         totals.set(target, (totals.get(target) ?? 0) + rps.get(target)!);
+        measurements.set(target, (measurements.get(target) ?? 0) + 1);
       }
       ratios.set(guarded, [
         ...(ratios.get(guarded) ?? []),
@@ -359,7 +338,9 @@ async function measureThroughput(appUrl: string, cookie: string): Promise<Throug
     }
   }
   return {
-    perSecond: new Map([...totals].map(([target, total]) => [target, total / rounds])),
+    perSecond: new Map(
+      [...totals].map(([target, total]) => [target, total / measurements.get(target)!]),
+    ),
     ratios,
   };
 }
@@ -579,17 +560,18 @@ async function main(): Promise<void> {
   const nodeUrls = "nodes" in redis ? redis.nodes : [redis.url];
   const { appBaseUrl, appUrl } = await startStack(
     dir,
-    onCluster
-      ? { REDIS_URL: "", REDIS_CLUSTER_NODES: nodeUrls.join(",") }
-      : { REDIS_URL: nodeUrls[0]! },
+    onCluster ? { nodes: nodeUrls } : { url: nodeUrls[0]! },
   );
+  const bare = await startBareNext(projectRoot);
+  cleanups.push(() => bare.stop());
+  const servers: Servers = { app: appUrl, bare: bare.url };
   const cookie = await logInAlice(appBaseUrl);
-  await assertAnswers200(appUrl, cookie);
+  await assertAnswers200(servers, cookie);
 
   console.log(
     `bench: load, ${connections} connections, ${rounds} alternating rounds of ${measureSeconds} s per route after ${warmUpSeconds} s of warm-up`,
   );
-  const { perSecond, ratios } = await measureThroughput(appUrl, cookie);
+  const { perSecond, ratios } = await measureThroughput(servers, cookie);
   for (const [target, rps] of perSecond)
     console.log(`  ${target.label.padEnd(28)} ${rps.toFixed(0).padStart(7)} req/s`);
   const costStarted = Date.now();

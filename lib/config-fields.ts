@@ -1,8 +1,11 @@
 import { z } from "zod";
+import { ConfigError, type ConfigProblem } from "./errors";
+import { domainFormProblem, isOriginUrl } from "./provider/issuer";
 import { sdkDomainProblem } from "./sdk/provider";
 
 // The kinds of field the environment is made of, each parsed once, with the message a
-// wrong value gets (lib/config.ts puts them together).
+// wrong value gets (lib/config.ts puts them together; the development tools' servers
+// read theirs with them too, through lib/shared.ts).
 
 export const threeDaysInSeconds = 60 * 60 * 24 * 3;
 export const oneDayInSeconds = 60 * 60 * 24;
@@ -22,6 +25,7 @@ export const httpUrl = (example: string) =>
 const wholeNumber = <F extends number | undefined>(options: {
   fallback: F;
   min: number;
+  max?: number;
   what: string;
   example: number;
 }) =>
@@ -34,7 +38,8 @@ const wholeNumber = <F extends number | undefined>(options: {
       if (
         !/^\d+$/.test(value) ||
         !Number.isSafeInteger(Number(value)) ||
-        Number(value) < options.min
+        Number(value) < options.min ||
+        Number(value) > (options.max ?? Number.MAX_SAFE_INTEGER)
       ) {
         ctx.addIssue({
           code: "custom",
@@ -60,6 +65,37 @@ export const atLeast = (min: number, example: number) =>
     what: `a whole number of at least ${min}`,
     example,
   });
+
+/** Where Prometheus scrapes `/metrics` when METRICS_PORT is unset (its exporters' port). */
+export const defaultMetricsPort = 9464;
+
+/** A TCP port to listen on, or 0 for no listener at all (then `undefined`). */
+export const portOrOff = (fallback: number) =>
+  wholeNumber({
+    fallback,
+    min: 0,
+    max: 65535,
+    what: "a TCP port from 1 to 65535, or 0 to turn it off",
+    example: fallback,
+  }).transform((port) => (port === 0 ? undefined : port));
+
+/**
+ * METRICS_PORT on the app's own port (PORT, 3000 when unset) would either fail to open
+ * or hand the metrics to whoever reaches the app: refused.
+ */
+export function metricsPortProblems(
+  env: Readonly<Record<string, string | undefined>>,
+): ConfigProblem[] {
+  const metrics = Number(env.METRICS_PORT?.trim() || defaultMetricsPort);
+  const app = Number(env.PORT?.trim() || 3000);
+  if (metrics === 0 || metrics !== app) return [];
+  return [
+    {
+      variable: "METRICS_PORT",
+      message: `must differ from PORT (${app}): metrics are never served on the app's public port`,
+    },
+  ];
+}
 
 export const booleanFlag = (fallback: boolean) =>
   z
@@ -102,21 +138,51 @@ export function isRedisUrl(value: string): boolean {
  * does not start with them.
  */
 export function domainProblem(value: string): string | undefined {
-  const origin = isOriginUrl(value) ? new URL(value) : undefined;
-  if (!origin && !isBareHostname(value)) {
-    return "must be a domain such as my-tenant.eu.auth0.com or an origin URL such as http://localhost:4000 (no path, query or fragment)";
-  }
-  return sdkDomainProblem(value, origin);
-}
-
-function isBareHostname(value: string): boolean {
-  return /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i.test(
-    value,
+  return (
+    domainFormProblem(value) ??
+    sdkDomainProblem(value, isOriginUrl(value) ? new URL(value) : undefined)
   );
 }
 
-function isOriginUrl(value: string): boolean {
-  if (!/^https?:\/\//i.test(value) || !URL.canParse(value)) return false;
-  const url = new URL(value);
-  return (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash;
+/** A TCP port to listen on, `fallback` when unset: the development tools' servers. */
+export const listenPort = (fallback: number) =>
+  wholeNumber({
+    fallback,
+    min: 1,
+    max: 65535,
+    what: "a TCP port from 1 to 65535",
+    example: fallback,
+  });
+
+/** Every issue of a failed parse of the environment, under the variable it is about. */
+export function configProblems(error: z.ZodError): ConfigProblem[] {
+  return error.issues.map((issue) => ({
+    variable: String(issue.path[0] ?? "environment"),
+    message: issue.message,
+  }));
 }
+
+/**
+ * `env` as `schema` reads it.
+ * @throws {ConfigError} naming every variable that is missing or wrong, not the first.
+ */
+export function parseEnvironment<S extends z.ZodType>(
+  schema: S,
+  env: Readonly<Record<string, string | undefined>>,
+): z.output<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) throw new ConfigError(configProblems(result.error));
+  return result.data;
+}
+
+/** The interface a server listens on; undefined (unset) for every interface. */
+export const listenHost = optionalText.refine(
+  (value) => value === undefined || !/[\s/]/.test(value),
+  { error: "must be a host name or IP address, such as 127.0.0.1" },
+);
+
+/** An identifier or secret: no white space inside; `fallback` when unset. */
+export const spacelessText = (fallback: string) =>
+  optionalText
+    .transform((value) => value ?? fallback)
+    .refine((value) => !/\s/.test(value), { error: "must not contain white space" });

@@ -3,11 +3,15 @@ import { ConfigError, type ConfigProblem } from "./errors";
 import {
   atLeast,
   booleanFlag,
+  configProblems,
+  defaultMetricsPort,
   domainProblem,
   httpUrl,
   isRedisUrl,
+  metricsPortProblems,
   oneDayInSeconds,
   optionalText,
+  portOrOff,
   positiveSeconds,
   required,
   threeDaysInSeconds,
@@ -97,6 +101,7 @@ const envSchema = z.object({
   TRUST_PROXY: atLeast(0, 1),
   AUTH0_MGMT_CLIENT_ID: optionalText,
   AUTH0_MGMT_CLIENT_SECRET: optionalText,
+  METRICS_PORT: portOrOff(defaultMetricsPort),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
@@ -155,6 +160,8 @@ export interface AppConfig {
   redis: RedisConfig;
   /** The sample API the app calls for the user (invoices-api/). */
   invoicesApiUrl: string;
+  /** Prometheus' own `/metrics` listener (METRICS_PORT); undefined: off. @default 9464 */
+  metricsPort: number | undefined;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
 
@@ -188,12 +195,7 @@ export function parseConfig(
   env: Readonly<Record<string, string | undefined>>,
 ): AppConfig {
   const result = envSchema.safeParse(env);
-  const problems = result.success
-    ? []
-    : result.error.issues.map((issue) => ({
-        variable: String(issue.path[0] ?? "environment"),
-        message: issue.message,
-      }));
+  const problems = result.success ? [] : configProblems(result.error);
   if (!env.REDIS_URL?.trim() && !env.REDIS_CLUSTER_NODES?.trim()) {
     problems.push({
       variable: "REDIS_URL",
@@ -201,7 +203,7 @@ export function parseConfig(
         "is required, e.g. redis://127.0.0.1:6379 (or set REDIS_CLUSTER_NODES for a Redis Cluster)",
     });
   }
-  problems.push(...managementPairProblems(env));
+  problems.push(...managementPairProblems(env), ...metricsPortProblems(env));
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const e = result.data;
   return {
@@ -242,6 +244,7 @@ export function parseConfig(
       acceptEviction: e.REDIS_ACCEPT_EVICTION,
     },
     invoicesApiUrl: e.INVOICES_API_URL.replace(/\/$/, ""),
+    metricsPort: e.METRICS_PORT,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -29,6 +29,14 @@ export async function checkStartup(): Promise<void> {
     development: process.env.NODE_ENV === "development",
   });
   const { log } = await import("./log");
+  // Prometheus' /metrics on a listener of its own, bound where the standalone server
+  // binds the app (HOSTNAME, as its server.js reads it), never on the app's port.
+  const { startMetricsServer } = await import("./metrics/server");
+  await startMetricsServer({
+    port: getConfig().metricsPort,
+    host: process.env.HOSTNAME || "0.0.0.0",
+    log,
+  });
   const { redis } = await import("./redis/client");
   // Connect before the server takes requests (Next awaits this hook), so the first
   // login is not a 503 while the connection is still being made. A Redis that is down

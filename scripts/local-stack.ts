@@ -9,18 +9,21 @@
  * part exits, it stops the others and exits with that part's status (1 when a part was
  * killed), so a bad configuration is never a silent success.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseEnv } from "node:util";
 import { Redis } from "ioredis";
+import {
+  launchStack,
+  localProviderClients,
+  stackEnvironments,
+} from "../dev/harness/local-stack";
 
 export type LocalStackMode = "dev" | "start";
 
 type Env = Record<string, string>;
 
 const root = path.resolve(__dirname, "..");
-const tsxCli = require.resolve("tsx/cli");
 
 /**
  * What every part starts from when neither the shell nor `.env` sets it: the values
@@ -30,8 +33,8 @@ const tsxCli = require.resolve("tsx/cli");
 const defaults: Env = {
   REDIS_URL: "redis://127.0.0.1:6379",
   AUTH0_DOMAIN: "http://localhost:4000",
-  AUTH0_CLIENT_ID: "local-app-client",
-  AUTH0_CLIENT_SECRET: "local-app-client-secret-change-me-0123456789",
+  AUTH0_CLIENT_ID: localProviderClients.app.id,
+  AUTH0_CLIENT_SECRET: localProviderClients.app.secret,
   AUTH0_SECRET: "local-development-secret-change-me-0123456789abcdef",
   AUTH0_AUDIENCE: "urn:invoices-api",
   APP_BASE_URL: "http://localhost:3000",
@@ -45,8 +48,8 @@ const defaults: Env = {
  * tenant never gets these.
  */
 const localManagementClient: Env = {
-  AUTH0_MGMT_CLIENT_ID: "local-mgmt-client",
-  AUTH0_MGMT_CLIENT_SECRET: "local-mgmt-client-secret-change-me-0123456789",
+  AUTH0_MGMT_CLIENT_ID: localProviderClients.management.id,
+  AUTH0_MGMT_CLIENT_SECRET: localProviderClients.management.secret,
 };
 
 /** The environment of each part of the local stack. */
@@ -74,46 +77,17 @@ export function localStackEnvironments(sources: {
     for (const [key, value] of Object.entries(source))
       if (value !== undefined && (value !== "" || !(key in defaults))) env[key] = value;
 
-  const domain = providerUrl(env.AUTH0_DOMAIN!);
-  // An http:// domain is the local provider; anything else is a real tenant.
-  const localProvider = domain.protocol === "http:";
+  const localProvider = stackEnvironments([env]).provider !== undefined;
   if (localProvider && !env.AUTH0_MGMT_CLIENT_ID && !env.AUTH0_MGMT_CLIENT_SECRET)
     Object.assign(env, localManagementClient);
-
-  // Without a port, APP_BASE_URL is a public URL (a tunnel's, say) in front of port 3000.
-  const app: Env = { ...env, PORT: new URL(env.APP_BASE_URL!).port || "3000" };
-  const provider: Env | undefined = localProvider
-    ? {
-        ...env,
-        IDP_PORT: portOf(domain),
-        IDP_ISSUER: `${domain.origin}/`,
-        IDP_APP_URLS: env.APP_BASE_URL!,
-        IDP_CLIENT_ID: env.AUTH0_CLIENT_ID!,
-        IDP_CLIENT_SECRET: env.AUTH0_CLIENT_SECRET!,
-        ...(env.AUTH0_MGMT_CLIENT_ID && env.AUTH0_MGMT_CLIENT_SECRET
-          ? {
-              IDP_MGMT_CLIENT_ID: env.AUTH0_MGMT_CLIENT_ID,
-              IDP_MGMT_CLIENT_SECRET: env.AUTH0_MGMT_CLIENT_SECRET,
-            }
-          : {}),
-        ...(env.AUTH0_ROLES_CLAIM ? { IDP_ROLES_CLAIM: env.AUTH0_ROLES_CLAIM } : {}),
-        ...(env.AUTH0_AUDIENCE ? { IDP_AUDIENCE: env.AUTH0_AUDIENCE } : {}),
-      }
-    : undefined;
-  const invoicesApi: Env | undefined = env.AUTH0_AUDIENCE
-    ? { ...env, INVOICES_API_PORT: portOf(new URL(env.INVOICES_API_URL!)) }
-    : undefined;
-  return { app, provider, invoicesApi };
-}
-
-/** AUTH0_DOMAIN as a URL: a bare domain is an Auth0 tenant, served over https. */
-function providerUrl(domain: string): URL {
-  return new URL(/^https?:\/\//i.test(domain) ? domain : `https://${domain}`);
-}
-
-/** The port `url` is served on: the browser and the app connect to exactly that one. */
-function portOf(url: URL): string {
-  return url.port || (url.protocol === "https:" ? "443" : "80");
+  const parts = stackEnvironments([env]);
+  // Each part also gets the rest of the shell's and .env's variables (PATH, LOG_LEVEL,
+  // IDP_KEY_FILE…).
+  return {
+    app: parts.apps[0]!,
+    provider: parts.provider && { ...env, ...parts.provider },
+    invoicesApi: parts.invoicesApi && { ...env, ...parts.invoicesApi },
+  };
 }
 
 /** `.env`, parsed as Node parses it; empty when there is none. */
@@ -155,40 +129,26 @@ export async function runLocalStack(mode: LocalStackMode): Promise<void> {
   const parts = localStackEnvironments({ shell: process.env, dotenv: readDotenv() });
   await assertRedisReachable(parts.app.REDIS_URL!, command);
 
-  const children: ChildProcess[] = [];
+  const stack = await launchStack(
+    { apps: [parts.app], provider: parts.provider, invoicesApi: parts.invoicesApi },
+    { root, base: {}, inheritOutput: true, nextDev: mode === "dev" },
+  );
   let stopping = false;
   const stopAll = (status: number) => {
     // The first part to exit decides the status; the others are only being stopped.
     if (stopping) return;
     stopping = true;
     process.exitCode = status;
-    for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+    void stack.stop();
   };
-  const run = (name: string, args: string[], env: Env) => {
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      env: env as NodeJS.ProcessEnv,
-      stdio: "inherit",
-    });
-    child.on("exit", (code, signal) => {
-      if (!stopping)
-        console.error(
-          `${command}: ${name} exited (${code ?? signal}); stopping the others`,
-        );
-      stopAll(code ?? 1);
-    });
-    children.push(child);
-  };
-
-  if (parts.provider) run("provider", [tsxCli, "dev/idp/server.ts"], parts.provider);
-  if (parts.invoicesApi)
-    run("invoices API", [tsxCli, "dev/invoices-api/server.ts"], parts.invoicesApi);
-  if (mode === "dev") {
-    const next = require.resolve("next/dist/bin/next");
-    run("app", [next, "dev", "-p", parts.app.PORT!], parts.app);
-  } else {
-    run("app", [path.join(root, "scripts/start.mjs")], parts.app);
-  }
+  void stack.firstExit.then((part) => {
+    const { exitCode, signalCode } = part.child;
+    if (!stopping)
+      console.error(
+        `${command}: ${part.name} exited (${exitCode ?? signalCode}); stopping the others`,
+      );
+    stopAll(exitCode ?? 1);
+  });
   for (const signal of ["SIGINT", "SIGTERM"] as const)
     process.on(signal, () => stopAll(0));
   console.log(

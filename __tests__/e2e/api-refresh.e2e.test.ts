@@ -4,6 +4,10 @@ import { signInAtProvider, testUsers } from "../support/login";
 import { startE2eEnv, type E2eEnv } from "../support/e2e-env";
 import type { Stack } from "../support/stack";
 import { keysUnder } from "../support/test-redis";
+import {
+  decodeSessionRecord,
+  encodeSessionRecord,
+} from "../../lib/session/session-record";
 
 jest.setTimeout(180_000);
 
@@ -32,20 +36,19 @@ async function refreshGrants(): Promise<number> {
 async function storedSession() {
   const [key] = await keysUnder(redis, `${prefix}session:`);
   if (!key) throw new Error("no session in Redis");
-  const data = JSON.parse((await redis.hget(key, "data"))!) as {
+  const { head, data: json } = decodeSessionRecord((await redis.get(key))!)!;
+  const data = JSON.parse(json) as {
     tokenSet: { accessToken: string; refreshToken?: string; expiresAt: number };
   };
   return {
     data,
     async write(tokenSet: Partial<typeof data.tokenSet>) {
       data.tokenSet = { ...data.tokenSet, ...tokenSet };
-      await redis.hset(
-        key,
-        "data",
+      const record = encodeSessionRecord(
+        { ...head, tokenExpiresAt: data.tokenSet.expiresAt },
         JSON.stringify(data),
-        "tokenExpiresAt",
-        String(data.tokenSet.expiresAt),
       );
+      await redis.set(key, record, "KEEPTTL");
     },
   };
 }

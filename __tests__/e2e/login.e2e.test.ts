@@ -4,6 +4,7 @@ import { isProviderLoginPage, signInAtProvider, testUsers } from "../support/log
 import { startE2eEnv, type E2eEnv } from "../support/e2e-env";
 import type { Stack } from "../support/stack";
 import { keysUnder } from "../support/test-redis";
+import { sessionDataOf } from "../../lib/session/session-record";
 
 jest.setTimeout(120_000);
 
@@ -55,7 +56,7 @@ describe("logging in and out in a real browser", () => {
   it("keeps exactly one session in Redis, alice's, with no token in the cookie", async () => {
     const keys = await sessionKeys();
     expect(keys).toHaveLength(1);
-    const stored = JSON.parse((await redis.hget(keys[0]!, "data"))!) as {
+    const stored = JSON.parse(sessionDataOf((await redis.get(keys[0]!))!)!) as {
       user: { sub: string };
     };
     expect(stored.user.sub).toBe(testUsers.alice.sub);

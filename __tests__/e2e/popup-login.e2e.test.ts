@@ -14,6 +14,7 @@ import { projectRoot } from "../support/processes";
 import { startE2eEnv, type E2eEnv } from "../support/e2e-env";
 import { baseEnv, type Stack } from "../support/stack";
 import { keysUnder } from "../support/test-redis";
+import { sessionDataOf } from "../../lib/session/session-record";
 
 jest.setTimeout(120_000);
 
@@ -36,8 +37,8 @@ interface StoredSession {
 /** Every session the app keeps in Redis, as the SDK stored it. */
 async function storedSessions(): Promise<StoredSession[]> {
   const keys = await keysUnder(redis, `${prefix}session:`);
-  const data = await Promise.all(keys.map((key) => redis.hget(key, "data")));
-  return data.map((json) => JSON.parse(json!) as StoredSession);
+  const records = await Promise.all(keys.map((key) => redis.get(key)));
+  return records.map((record) => JSON.parse(sessionDataOf(record!)!) as StoredSession);
 }
 
 /** The `sub` of every JWT a session holds: its ID token and each access token. */

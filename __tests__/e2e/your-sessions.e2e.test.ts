@@ -18,6 +18,7 @@ import {
 import { stopProvider } from "../support/stack";
 import { projectRoot } from "../support/processes";
 import { keysUnder } from "../support/test-redis";
+import { sessionDataOf } from "../../lib/session/session-record";
 
 jest.setTimeout(240_000);
 
@@ -170,7 +171,12 @@ describe("/sessions", () => {
     // The provider's sid stays on the server: no key names it (checked above), and no
     // value is one. (Not a search for the letters "sid": a random id may hold them.)
     const sessionKeys = await keysUnder(env.redis, `${env.prefix}session:`);
-    const sids = await Promise.all(sessionKeys.map((key) => env.redis.hget(key, "sid")));
+    const sids = await Promise.all(
+      sessionKeys.map(async (key) => {
+        const data = sessionDataOf((await env.redis.get(key))!)!;
+        return (JSON.parse(data) as { internal: { sid?: string } }).internal.sid;
+      }),
+    );
     expect(sids.filter(Boolean)).toHaveLength(2);
     const answer = JSON.stringify(sessions);
     for (const sid of sids) expect(answer).not.toContain(sid!);

@@ -12,7 +12,6 @@ import { RedisSessionStore } from "../../lib/session/store";
 import { makeSession } from "../../dev/harness/session-fixtures";
 import { clearPrefix, connectTestRedis, keysUnder } from "../support/test-redis";
 
-const issuer = "https://tenant.example.com/";
 const lifetime = { rolling: true, absoluteDuration: 86400, inactivityDuration: 3600 };
 
 let redis: Redis;
@@ -25,7 +24,6 @@ beforeAll(() => {
     redis,
     keys: sessionKeysFor(prefix),
     lifetime,
-    issuer,
   });
 });
 

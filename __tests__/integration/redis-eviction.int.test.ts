@@ -16,6 +16,7 @@ import {
   evictionPolicyLogIntervalMs,
 } from "../../lib/redis/eviction-policy";
 import { sessionKeysFor } from "../../lib/session/keys";
+import { recordTimes } from "../../lib/session/session-record";
 import { RedisSessionStore, touchIntervalSeconds } from "../../lib/session/store";
 import {
   memoryLimitArgs,
@@ -223,7 +224,6 @@ describe("a full Redis under noeviction (4 MB): a clear 503, never a wrong answe
       redis,
       keys,
       lifetime,
-      issuer,
       now: () => clock,
     });
     expect(await checkEvictionPolicy(redis, { acceptEviction: false })).toMatchObject({
@@ -354,11 +354,9 @@ describe("a full Redis under noeviction (4 MB): a clear 503, never a wrong answe
   it("refuses a new sign-in with SessionStoreUnavailableError, and lists nothing for it", async () => {
     await fillRedis();
     const id = randomBytes(16).toString("hex");
-    // What Redis does: the session's own script starts with a DEL, which a full Redis
-    // lets through, and a script that has written may go on writing, so the session's
-    // hash is written. Binding its sid (a SET, the next step) is the first write
-    // refused. The hash stays until its expiry, never listed, and its id never reaches
-    // a browser: the sign-in is a 503.
+    // A full Redis refuses the session's SET and its sid's binding alike (the first
+    // round trip of a sign-in): nothing is listed, no id reaches a browser, and the
+    // sign-in is a 503.
     await expectStoreUnavailable(
       store.set(
         id,
@@ -368,16 +366,24 @@ describe("a full Redis under noeviction (4 MB): a clear 503, never a wrong answe
     expect(await store.listSessionsOfUser("auth0|carol")).toEqual([]);
   });
 
-  it("serves a session whose touch is not due, and refuses one whose touch is due: never null", async () => {
+  it("serves a live session on a full Redis (never null, never 503); its touch lands once memory is freed", async () => {
     const id = await login("auth0|alice", "sid-laptop");
+    const activeAt = async () =>
+      recordTimes((await redis.get(keys.session(id)))!)!.activeAt;
+    const signedInAt = await activeAt();
     await fillRedis();
-    // The read script only reads when the session was touched under a minute ago...
+    // A read is a GET: it serves the session whatever the memory.
     expect(await store.get(id)).toMatchObject({ user: { sub: "auth0|alice" } });
-    // ...and its first write is the touch (HSET), which Redis refuses on a full server.
+    // The touch that comes due is a write of its own, which a full Redis refuses: the
+    // session is still served, and its activity is not moved.
     clock += touchIntervalSeconds;
-    await expectStoreUnavailable(store.get(id));
+    expect(await store.get(id)).toMatchObject({ user: { sub: "auth0|alice" } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await activeAt()).toBe(signedInAt);
+    // The next read after memory is freed tries the touch again, and it lands.
     await freeMemory();
     expect(await store.get(id)).toMatchObject({ user: { sub: "auth0|alice" } });
+    await eventually(activeAt, (at) => at === clock);
   });
 
   it("refuses a token refresh (update) with SessionStoreUnavailableError", async () => {

@@ -25,7 +25,6 @@ import { makeSession } from "../../dev/harness/session-fixtures";
 import { clearPrefix, connectTestRedis } from "../support/test-redis";
 
 const secret = "a-32-character-or-longer-secret-for-the-session-cookie";
-const issuer = "https://tenant.example.com/";
 const appUrl = "http://app.test";
 const name = "__session";
 
@@ -42,7 +41,6 @@ beforeAll(() => {
     redis,
     keys: sessionKeysFor(prefix),
     lifetime: { rolling: false, absoluteDuration: 86400, inactivityDuration: 3600 },
-    issuer,
   });
   client = new RequestSessionClient({
     domain: "tenant.example.com",

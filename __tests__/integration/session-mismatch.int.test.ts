@@ -13,7 +13,6 @@ import { RedisSessionStore } from "../../lib/session/store";
 import { makeSession } from "../../dev/harness/session-fixtures";
 import { clearPrefix, connectTestRedis, keysUnder } from "../support/test-redis";
 
-const issuer = "https://tenant.example.com/";
 const lifetime = { rolling: true, absoluteDuration: 86400, inactivityDuration: 3600 };
 const alice = "auth0|alice";
 const bob = "auth0|bob";
@@ -71,7 +70,6 @@ beforeEach(async () => {
     redis,
     keys: sessionKeysFor(prefix),
     lifetime,
-    issuer,
   });
 });
 

@@ -1,25 +1,19 @@
-import { mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { decodeJwt } from "jose";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { freePort } from "../../dev/harness/free-port";
-import { HttpAgent, submitProviderLogin } from "../../dev/harness/http-agent";
-import { baseEnv } from "../../dev/harness/processes";
-import { startProcess, waitForHttp, type RunningProcess } from "./processes";
+import { decodeJwt } from "jose";
+import { HttpAgent, signInAtProvider } from "../../dev/harness/http-agent";
+import {
+  localProviderClients,
+  startLocalProvider as startHarnessProvider,
+} from "../../dev/harness/local-stack";
+import { projectRoot, type RunningProcess } from "./processes";
 
 /** The local provider's default app client (dev/idp's IDP_CLIENT_ID / _SECRET). */
-export const localAppClient = {
-  id: "local-app-client",
-  secret: "local-app-client-secret-change-me-0123456789",
-} as const;
+export const localAppClient = localProviderClients.app;
 
 /** Its default Management API client (IDP_MGMT_CLIENT_ID / _SECRET). */
-export const localManagementClient = {
-  id: "local-mgmt-client",
-  secret: "local-mgmt-client-secret-change-me-0123456789",
-} as const;
+export const localManagementClient = localProviderClients.management;
 
 /** A stand-in for the app on 127.0.0.1: its back-channel logout endpoint records tokens. */
 export interface FakeRelyingParty {
@@ -116,19 +110,10 @@ export async function logInWithCode(
 ): Promise<CodeLogin> {
   const agent = new HttpAgent();
   const { url, isCallback } = authorizationRequest(idpUrl, appUrl);
-  const toLogin = await agent.follow(url, isCallback);
-  if (toLogin.next) throw new Error("a new browser was signed in without a login");
-  await toLogin.response.arrayBuffer();
-  const loginPage = toLogin.hops[toLogin.hops.length - 1]!;
-  const submitted = await submitProviderLogin(agent, loginPage, user);
-  const location = submitted.headers.get("location");
-  if (!location) throw new Error(`the login form answered ${submitted.status}`);
-  const toCallback = await agent.follow(
-    new URL(location, loginPage).toString(),
-    isCallback,
-  );
-  const code = toCallback.next?.searchParams.get("code");
-  if (!code) throw new Error(`no code: ${toCallback.hops.join(" → ")}`);
+  const { callback, formShown } = await signInAtProvider(agent, url, user, isCallback);
+  if (!formShown) throw new Error("a new browser was signed in without a login");
+  const code = callback.searchParams.get("code");
+  if (!code) throw new Error(`no code: ${callback.toString()}`);
   const response = await providerTokenRequest(idpUrl, {
     grant_type: "authorization_code",
     code,
@@ -154,28 +139,15 @@ export interface LocalProvider {
  * Starts dev/idp for the app at `appUrl`, with its signing key in `keyFile` (written
  * beforehand by a test that signs its own tokens, else created by the provider).
  */
-export async function startLocalProvider(
+export function startLocalProvider(
   name: string,
   appUrl: string,
-  keyFile = path.join(mkdtempSync(path.join(tmpdir(), "idp-key-")), "key.json"),
+  keyFile?: string,
 ): Promise<LocalProvider> {
-  const port = await freePort();
-  // A host name, as AUTH0_DOMAIN must be (the SDK refuses IP addresses); it listens
-  // on 127.0.0.1, which localhost reaches.
-  const url = `http://localhost:${port}`;
-  const running = startProcess(
+  return startHarnessProvider({
     name,
-    process.execPath,
-    [require.resolve("tsx/cli"), "dev/idp/server.ts"],
-    {
-      ...baseEnv(),
-      IDP_PORT: String(port),
-      IDP_HOST: "127.0.0.1",
-      IDP_ISSUER: url,
-      IDP_APP_URLS: appUrl,
-      IDP_KEY_FILE: keyFile,
-    },
-  );
-  await waitForHttp(`${url}/healthz`, running);
-  return { url, process: running };
+    appUrls: [appUrl],
+    keyFile,
+    logDir: path.join(projectRoot, ".test-artifacts"),
+  });
 }

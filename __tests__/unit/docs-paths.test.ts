@@ -15,6 +15,8 @@ const pathPattern =
 const notInRepository = new Set([
   // bench/throughput.ts writes it into its temporary copy of the app.
   "pages/bench-unguarded.tsx",
+  // bench/bare-next.ts writes it into its bare Next.js app.
+  "pages/api/health.js",
   // The local provider's key, written on its first start (git-ignored).
   "dev/idp/.data/signing-key.json",
   // Made by the user from deploy/auth0/config.example.json; it holds a secret (git-ignored).

@@ -248,6 +248,8 @@ describe("the SDK's cookie parser", () => {
       "a=%E0%A4%A; a=2",
       "a=1; a=2",
       "a=1; b =2",
+      "a=1;   b=2; ",
+      "a=1;;; ;b=2;",
     ];
     for (const header of headers) {
       const app = new Map<string, string>();

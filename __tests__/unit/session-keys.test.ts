@@ -4,31 +4,38 @@ import { sessionKeysFor } from "../../lib/session/keys";
 describe("session keys", () => {
   const keys = sessionKeysFor("app:");
 
-  it("puts every key under the prefix, with the hash tag of its slot", () => {
-    const user = keys.userTag("https://t.auth0.com/", "auth0|1");
-    expect(keys.session("abc")).toBe("app:session:{abc}");
-    expect(keys.userSessions(user)).toBe(
-      "app:user:{https%3A%2F%2Ft.auth0.com%2F:auth0%7C1}:sessions",
+  it("puts every key under the prefix, with the hash tag of its slot where it shares one", () => {
+    expect(keys.session("abc")).toBe("app:session:abc");
+    expect(keys.session("a{b}")).toBe("app:session:a%7Bb%7D");
+    expect(keys.userSessions(keys.userTag("auth0|1"))).toBe(
+      "app:user:{auth0%7C1}:sessions",
     );
-    expect(keys.sidUser("https://t.auth0.com/", "s1")).toBe(
-      "app:sid:{https%3A%2F%2Ft.auth0.com%2F:s1}:user",
-    );
+    expect(keys.sidSub("s1")).toBe("app:sid:{s1}:sub");
+    expect(keys.userByEmail("Alice@Example.com")).toBe("app:email:{alice%40example.com}");
   });
 
-  it("keeps every key of one user in one hash slot", () => {
-    const user = keys.userTag("https://a/", "u");
-    const tags = [
-      keys.userSessions(user),
-      keys.userEnded(user),
-      keys.userEndedSids(user),
-      keys.userLogoutJti(user, "j{1}"),
-    ].map((key) => /\{([^}]*)\}/.exec(key)?.[1]);
-    expect(new Set(tags)).toEqual(new Set([user]));
+  it("keeps every key of one user, and of one sid, in one hash slot", () => {
+    const user = keys.userTag("u");
+    const tags = (names: string[]) =>
+      new Set(names.map((key) => /\{([^}]*)\}/.exec(key)?.[1]));
+    expect(
+      tags([
+        keys.userSessions(user),
+        keys.userEnded(user),
+        keys.userEndedSids(user),
+        keys.userLogoutJti(user, "j{1}"),
+      ]),
+    ).toEqual(new Set([user]));
+    expect(
+      tags([keys.sidSub("s{1}"), keys.sidEnded("s{1}"), keys.sidLogoutJti("s{1}", "j")]),
+    ).toEqual(new Set(["s%7B1%7D"]));
   });
 
-  it("cannot be forged across issuers, or out of its hash tag, by a value", () => {
-    expect(keys.userTag("https://a/", "x:y")).not.toBe(keys.userTag("https://a/:x", "y"));
-    expect(keys.userTag("https://a/", "}{evil")).not.toMatch(/[{}]/);
+  it("cannot be forged out of its hash tag by a value", () => {
+    expect(keys.userTag("}{evil")).not.toMatch(/[{}]/);
+    expect(keys.userSessions(keys.userTag("a}:sessions{b"))).toBe(
+      "app:user:{a%7D%3Asessions%7Bb}:sessions",
+    );
   });
 });
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
 import { RedisSessionStore, sessionKeysFor } from "../../lib/shared";
 
-/** The issuer of the sessions benchmarks and measurements store. */
+/** The provider benchmarks and measurements pretend to be: the `iss` of their tokens. */
 export const fixtureIssuer = "https://tenant.example.com/";
 
 /**
@@ -18,7 +18,6 @@ export function fixtureStore(
     redis,
     keys: sessionKeysFor(prefix),
     lifetime: { rolling: true, absoluteDuration: 86400, inactivityDuration: 3600 },
-    issuer: fixtureIssuer,
   });
   return { store, prefix };
 }

@@ -99,6 +99,36 @@ export async function submitProviderLogin(
 }
 
 /**
+ * The provider's side of a sign-in in `agent`: from `authorizeUrl` to the login form,
+ * filled with `credentials`, and on until `isCallback` matches (the app's callback).
+ * `formShown` is false when a provider session answered without the form.
+ */
+export async function signInAtProvider(
+  agent: HttpAgent,
+  authorizeUrl: string,
+  credentials: { username: string; password: string },
+  isCallback: (url: URL) => boolean,
+): Promise<{ callback: URL; formShown: boolean }> {
+  const toForm = await agent.follow(authorizeUrl, isCallback);
+  if (toForm.next) return { callback: toForm.next, formShown: false };
+  await toForm.response.arrayBuffer();
+  const formPage = toForm.hops[toForm.hops.length - 1]!;
+  const submitted = await submitProviderLogin(agent, formPage, credentials);
+  const location = submitted.headers.get("location");
+  if (!location)
+    throw new Error(`the provider answered the login form with ${submitted.status}`);
+  const toCallback = await agent.follow(
+    new URL(location, formPage).toString(),
+    isCallback,
+  );
+  if (!toCallback.next)
+    throw new Error(
+      `the sign-in never reached the callback: ${toCallback.hops.join(" → ")}`,
+    );
+  return { callback: toCallback.next, formShown: true };
+}
+
+/**
  * The whole login round trip over HTTP: the app's `/auth/login`, the provider's form,
  * back to the app's callback. Afterwards `agent` holds the app's session cookie.
  */
@@ -108,22 +138,14 @@ export async function logInOverHttp(
   credentials: { username: string; password: string },
 ): Promise<void> {
   const app = new URL(appUrl);
-  const toLoginPage = await agent.follow(`${app.origin}/auth/login`);
-  const loginPage = toLoginPage.hops[toLoginPage.hops.length - 1]!;
-  const submitted = await submitProviderLogin(agent, loginPage, credentials);
-  const location = submitted.headers.get("location");
-  if (!location)
-    throw new Error(`the provider answered the login form with ${submitted.status}`);
-  const toCallback = await agent.follow(
-    new URL(location, loginPage).toString(),
+  const { callback } = await signInAtProvider(
+    agent,
+    `${app.origin}/auth/login`,
+    credentials,
     (url) => url.origin === app.origin && url.pathname === "/auth/callback",
   );
-  if (!toCallback.next)
-    throw new Error(
-      `login never reached ${app.origin}/auth/callback: ${toCallback.hops.join(" → ")}`,
-    );
-  const callback = await agent.request(toCallback.next.toString());
-  await callback.arrayBuffer();
-  if (callback.status !== 307)
-    throw new Error(`the app's callback answered ${callback.status}, not 307`);
+  const answer = await agent.request(callback.toString());
+  await answer.arrayBuffer();
+  if (answer.status !== 307)
+    throw new Error(`the app's callback answered ${answer.status}, not 307`);
 }

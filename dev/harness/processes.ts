@@ -21,6 +21,13 @@ export interface StartProcessOptions {
    * @default false
    */
   processGroup?: boolean;
+  /**
+   * Write the output to this process's own stdout and stderr instead of keeping it
+   * (`output()` is then empty): for a command a person watches, such as
+   * `npm run dev:local`.
+   * @default false
+   */
+  inheritOutput?: boolean;
 }
 
 const keptOutputChars = 200_000;
@@ -43,7 +50,9 @@ export function startProcess(
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: env as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: options.inheritOutput
+      ? ["ignore", "inherit", "inherit"]
+      : ["ignore", "pipe", "pipe"],
     detached: options.processGroup ?? false,
   });
   const signal = (name: NodeJS.Signals) => {

@@ -1,5 +1,16 @@
 import path from "node:path";
-import { ConfigError } from "../../lib/shared.js";
+import { z } from "zod";
+import {
+  ConfigError,
+  isOriginUrl,
+  issuerForDomain,
+  listenHost,
+  listenPort,
+  optionalText,
+  parseEnvironment,
+  positiveSeconds,
+  spacelessText,
+} from "../../lib/shared.js";
 export { ConfigError };
 
 /** Settings of the local provider, read from `IDP_*` environment variables. */
@@ -26,157 +37,118 @@ export interface IdpConfig {
   keyFile: string;
 }
 
-type Env = Record<string, string | undefined>;
+const fourteenDaysInSeconds = 60 * 60 * 24 * 14;
+const oneDayInSeconds = 60 * 60 * 24;
 
-function read(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
+const originWithoutPath = "must be an origin without a path (scheme://host:port)";
 
-function positiveInteger(env: Env, name: string, fallback: number, max?: number): number {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
-  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value) || value < 1 || (max !== undefined && value > max)) {
-    const expected =
-      max === undefined
-        ? "a positive integer (seconds)"
-        : `an integer between 1 and ${max}`;
-    throw ConfigError.of(name, `must be ${expected}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
+/** A comma-separated list of origins, each once; `fallback` when unset. */
+const originList = (fallback: string) =>
+  optionalText
+    .transform((value) =>
+      (value ?? fallback)
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .refine((parts) => parts.every(isOriginUrl), { error: `each ${originWithoutPath}` })
+    .refine((parts) => parts.length > 0, { error: "must list at least one app origin" })
+    .transform((parts) => [...new Set(parts.map((part) => new URL(part).origin))]);
 
-function httpUrl(name: string, raw: string): URL {
-  const url = URL.parse(raw);
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw ConfigError.of(name, `must be an http(s) URL, got ${JSON.stringify(raw)}`);
-  }
-  return url;
-}
-
-function originOnly(name: string, raw: string): string {
-  const url = httpUrl(name, raw);
-  if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) {
-    throw ConfigError.of(
-      name,
-      `must be an origin without a path (scheme://host:port), got ${JSON.stringify(raw)}`,
-    );
-  }
-  return url.origin;
-}
-
-function parseIssuer(env: Env, port: number): string {
-  const name = "IDP_ISSUER";
-  const raw = read(env, name) ?? `http://localhost:${port}/`;
-  // Endpoints are served from the root, as on an Auth0 tenant, so the issuer is an origin.
-  return `${originOnly(name, raw)}/`;
-}
-
-function parseAppOrigins(env: Env): string[] {
-  const name = "IDP_APP_URLS";
-  const raw = read(env, name) ?? "http://localhost:3000";
-  const origins = raw
-    .split(",")
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .map((part) => originOnly(name, part));
-  if (origins.length === 0)
-    throw ConfigError.of(name, `must list at least one app origin`);
-  return [...new Set(origins)];
-}
-
-function parseAudience(env: Env): string {
-  const name = "IDP_AUDIENCE";
-  const raw = read(env, name) ?? "urn:invoices-api";
-  // oidc-provider only accepts resource indicators that are absolute URIs without a fragment.
-  const url = URL.parse(raw);
-  if (!url || url.hash || raw.includes("#")) {
-    throw ConfigError.of(
-      name,
-      `must be an absolute URI without a fragment, got ${JSON.stringify(raw)}`,
-    );
-  }
-  return raw;
-}
-
-function parseScopes(env: Env): string[] {
-  const name = "IDP_API_SCOPES";
-  const raw = read(env, name) ?? "read:invoices";
-  const scopes = raw.split(/[\s,]+/).filter(Boolean);
-  const invalid = scopes.find((scope) => !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope));
-  if (invalid !== undefined || scopes.length === 0) {
-    throw ConfigError.of(
-      name,
-      `must be a space-separated list of scope tokens, got ${JSON.stringify(raw)}`,
-    );
-  }
-  return [...new Set(scopes)];
-}
-
-function parseRolesClaim(env: Env): string {
-  const name = "IDP_ROLES_CLAIM";
-  const raw = read(env, name) ?? "https://example.com/roles";
-  // Auth0 wants custom claims namespaced by a URL, so they never collide with standard ones.
-  const url = URL.parse(raw);
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw ConfigError.of(
-      name,
-      `must be a namespaced claim name (an http(s) URL such as https://example.com/roles), got ${JSON.stringify(raw)}`,
-    );
-  }
-  return raw;
-}
-
-function nonEmpty(env: Env, name: string, fallback: string): string {
-  const value = read(env, name) ?? fallback;
-  if (/\s/.test(value)) throw ConfigError.of(name, `must not contain whitespace`);
-  return value;
-}
-
-/** Reads and validates the configuration; throws {@link ConfigError}. */
-export function loadConfig(
-  env: Env = process.env,
-  cwd: string = process.cwd(),
-): IdpConfig {
-  const port = positiveInteger(env, "IDP_PORT", 4000, 65535);
-  const clientId = nonEmpty(env, "IDP_CLIENT_ID", "local-app-client");
-  const managementClientId = nonEmpty(env, "IDP_MGMT_CLIENT_ID", "local-mgmt-client");
-  if (managementClientId === clientId) {
-    throw ConfigError.of("IDP_MGMT_CLIENT_ID", `must differ from IDP_CLIENT_ID`);
-  }
-  const issuer = parseIssuer(env, port);
-  const audience = parseAudience(env);
-  if (audience === `${issuer}api/v2/`) {
-    throw ConfigError.of("IDP_AUDIENCE", `must not be the Management API's ${audience}`);
-  }
-  return {
-    port,
-    host: read(env, "IDP_HOST"),
-    issuer,
-    clientId,
-    clientSecret: nonEmpty(
-      env,
-      "IDP_CLIENT_SECRET",
-      "local-app-client-secret-change-me-0123456789",
+const envSchema = z
+  .object({
+    IDP_PORT: listenPort(4000),
+    IDP_HOST: listenHost,
+    // Endpoints are served from the root, as on an Auth0 tenant, so the issuer is an origin.
+    IDP_ISSUER: optionalText.refine(
+      (value) => value === undefined || isOriginUrl(value),
+      {
+        error: originWithoutPath,
+      },
     ),
-    managementClientId,
-    managementClientSecret: nonEmpty(
-      env,
-      "IDP_MGMT_CLIENT_SECRET",
+    IDP_APP_URLS: originList("http://localhost:3000"),
+    // oidc-provider only accepts resource indicators that are absolute URIs without a fragment.
+    IDP_AUDIENCE: optionalText
+      .transform((value) => value ?? "urn:invoices-api")
+      .refine((value) => URL.canParse(value) && !value.includes("#"), {
+        error: "must be an absolute URI without a fragment, such as urn:invoices-api",
+      }),
+    IDP_API_SCOPES: optionalText
+      .transform((value) => [
+        ...new Set((value ?? "read:invoices").split(/[\s,]+/).filter(Boolean)),
+      ])
+      .refine(
+        (scopes) =>
+          scopes.length > 0 &&
+          scopes.every((scope) => /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)),
+        {
+          error: "must be a space-separated list of scope tokens, such as read:invoices",
+        },
+      ),
+    // Auth0 wants custom claims namespaced by a URL, so they never collide with standard ones.
+    IDP_ROLES_CLAIM: optionalText
+      .transform((value) => value ?? "https://example.com/roles")
+      .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), {
+        error:
+          "must be a namespaced claim name (an http(s) URL such as https://example.com/roles)",
+      }),
+    IDP_CLIENT_ID: spacelessText("local-app-client"),
+    IDP_CLIENT_SECRET: spacelessText("local-app-client-secret-change-me-0123456789"),
+    IDP_MGMT_CLIENT_ID: spacelessText("local-mgmt-client"),
+    IDP_MGMT_CLIENT_SECRET: spacelessText(
       "local-mgmt-client-secret-change-me-0123456789",
     ),
-    rolesClaim: parseRolesClaim(env),
-    appOrigins: parseAppOrigins(env),
-    audience,
-    apiScopes: parseScopes(env),
-    accessTokenTtl: positiveInteger(env, "IDP_ACCESS_TOKEN_TTL", 3600),
-    refreshTokenTtl: positiveInteger(env, "IDP_REFRESH_TOKEN_TTL", 86400 * 14),
-    sessionTtl: positiveInteger(env, "IDP_SESSION_TTL", 86400),
-    keyFile: path.resolve(
-      cwd,
-      read(env, "IDP_KEY_FILE") ?? "dev/idp/.data/signing-key.json",
+    IDP_ACCESS_TOKEN_TTL: positiveSeconds(3600),
+    IDP_REFRESH_TOKEN_TTL: positiveSeconds(fourteenDaysInSeconds),
+    IDP_SESSION_TTL: positiveSeconds(oneDayInSeconds),
+    IDP_KEY_FILE: optionalText.transform(
+      (value) => value ?? "dev/idp/.data/signing-key.json",
     ),
+  })
+  .transform((env) => ({
+    ...env,
+    issuer: issuerForDomain(env.IDP_ISSUER ?? `http://localhost:${env.IDP_PORT}`),
+  }))
+  .superRefine((env, ctx) => {
+    if (env.IDP_MGMT_CLIENT_ID === env.IDP_CLIENT_ID)
+      ctx.addIssue({
+        code: "custom",
+        path: ["IDP_MGMT_CLIENT_ID"],
+        message: "must differ from IDP_CLIENT_ID",
+      });
+    if (env.IDP_AUDIENCE === `${env.issuer}api/v2/`)
+      ctx.addIssue({
+        code: "custom",
+        path: ["IDP_AUDIENCE"],
+        message: `must not be the Management API's ${env.IDP_AUDIENCE}`,
+      });
+  });
+
+/**
+ * Reads and validates the configuration.
+ * @throws {ConfigError} naming every variable that is missing or wrong.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  cwd: string = process.cwd(),
+): IdpConfig {
+  const e = parseEnvironment(envSchema, env);
+  return {
+    port: e.IDP_PORT,
+    host: e.IDP_HOST,
+    issuer: e.issuer,
+    clientId: e.IDP_CLIENT_ID,
+    clientSecret: e.IDP_CLIENT_SECRET,
+    managementClientId: e.IDP_MGMT_CLIENT_ID,
+    managementClientSecret: e.IDP_MGMT_CLIENT_SECRET,
+    rolesClaim: e.IDP_ROLES_CLAIM,
+    appOrigins: e.IDP_APP_URLS,
+    audience: e.IDP_AUDIENCE,
+    apiScopes: e.IDP_API_SCOPES,
+    accessTokenTtl: e.IDP_ACCESS_TOKEN_TTL,
+    refreshTokenTtl: e.IDP_REFRESH_TOKEN_TTL,
+    sessionTtl: e.IDP_SESSION_TTL,
+    keyFile: path.resolve(cwd, e.IDP_KEY_FILE),
   };
 }
 

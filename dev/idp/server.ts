@@ -4,9 +4,10 @@
  * See idp/README.md for its users, endpoints and settings.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { configOrExit, serveUntilStopped } from "../dev-server.js";
 import { createAdminRoutes } from "./admin.js";
 import { rewriteAuthorizeQuery } from "./auth0-compat.js";
-import { ConfigError, type IdpConfig, loadConfig } from "./config.js";
+import { loadConfig } from "./config.js";
 import { sendJson } from "./http.js";
 import { createInteractionRoutes } from "./interactions.js";
 import { createManagementApiRoutes } from "./management-api.js";
@@ -14,29 +15,8 @@ import { createProvider } from "./provider.js";
 import { loadOrCreateSigningKey } from "./signing-key.js";
 import { countGrants } from "./stats.js";
 
-function readConfig(): IdpConfig {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`[idp] invalid configuration: ${error.message}`);
-    process.exit(1);
-  }
-}
-
-function displayUrl(config: IdpConfig): string {
-  const wildcard =
-    config.host === undefined || config.host === "0.0.0.0" || config.host === "::";
-  const host = wildcard
-    ? "localhost"
-    : config.host?.includes(":")
-      ? `[${config.host}]`
-      : config.host;
-  return `http://${host}:${config.port}/`;
-}
-
 async function main(): Promise<void> {
-  const config = readConfig();
+  const config = configOrExit("idp", () => loadConfig());
   const { jwk, created } = await loadOrCreateSigningKey(config.keyFile);
   console.log(
     `[idp] ${created ? "created" : "loaded"} signing key ${jwk.kid} (${config.keyFile})`,
@@ -77,30 +57,12 @@ async function main(): Promise<void> {
     });
   });
 
-  server.on("error", (error: NodeJS.ErrnoException) => {
-    const reason =
-      error.code === "EADDRINUSE"
-        ? `port ${config.port} is already in use`
-        : error.message;
-    console.error(`[idp] cannot listen: ${reason}`);
-    process.exit(1);
+  serveUntilStopped(server, {
+    tag: "idp",
+    port: config.port,
+    host: config.host,
+    listening: (url) => `local provider listening at ${url} (issuer ${config.issuer})`,
   });
-
-  server.listen(config.port, config.host, () => {
-    console.log(
-      `local provider listening at ${displayUrl(config)} (issuer ${config.issuer})`,
-    );
-  });
-
-  const stop = (signal: string) => {
-    console.log(`[idp] ${signal}: shutting down`);
-    server.close(() => process.exit(0));
-    // Keep-alive connections of browsers and SDKs would otherwise hold close() open.
-    server.closeAllConnections();
-    setTimeout(() => process.exit(0), 2000).unref();
-  };
-  process.once("SIGTERM", () => stop("SIGTERM"));
-  process.once("SIGINT", () => stop("SIGINT"));
 }
 
 main().catch((error: unknown) => {

@@ -10,7 +10,8 @@ import {
 } from "node:http";
 import type { JWTVerifyGetKey } from "jose";
 import { bearerChallenge, readBearer } from "./bearer";
-import { ConfigError, type InvoicesApiConfig, loadConfig } from "./config";
+import { loadConfig } from "./config";
+import { configOrExit, serveUntilStopped } from "../dev-server";
 import { invoicesFor } from "./invoices";
 import { providerSigningKeys } from "../../lib/shared";
 import { verifyAccessToken } from "./verify-access-token";
@@ -193,58 +194,21 @@ export function createInvoicesServer(deps: InvoicesServerDeps): Server {
   });
 }
 
-function readConfig(): InvoicesApiConfig {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`[invoices-api] invalid configuration: ${error.message}`);
-    process.exit(1);
-  }
-}
-
-function displayUrl(config: InvoicesApiConfig): string {
-  const wildcard =
-    config.host === undefined || config.host === "0.0.0.0" || config.host === "::";
-  const host = wildcard
-    ? "localhost"
-    : config.host?.includes(":")
-      ? `[${config.host}]`
-      : config.host;
-  return `http://${host}:${config.port}`;
-}
-
 function main(): void {
-  const config = readConfig();
+  const config = configOrExit("invoices-api", () => loadConfig());
   const server = createInvoicesServer({
     issuer: config.issuer,
     audience: config.audience,
     keys: providerSigningKeys(config.issuer),
   });
 
-  server.on("error", (error: NodeJS.ErrnoException) => {
-    const reason =
-      error.code === "EADDRINUSE"
-        ? `port ${config.port} is already in use`
-        : error.message;
-    console.error(`[invoices-api] cannot listen: ${reason}`);
-    process.exit(1);
+  serveUntilStopped(server, {
+    tag: "invoices-api",
+    port: config.port,
+    host: config.host,
+    listening: (url) =>
+      `invoices API listening on ${url} (issuer ${config.issuer}, audience ${config.audience})`,
   });
-
-  server.listen(config.port, config.host, () => {
-    console.log(
-      `invoices API listening on ${displayUrl(config)} (issuer ${config.issuer}, audience ${config.audience})`,
-    );
-  });
-
-  const stop = () => {
-    server.close(() => process.exit(0));
-    // Keep-alive connections would otherwise hold close() open.
-    server.closeAllConnections();
-    setTimeout(() => process.exit(0), 2000).unref();
-  };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
 }
 
 /** True when this file was started (`tsx invoices-api/server.ts`), not imported. */

@@ -9,6 +9,7 @@ import {
   type BodyReadFailure,
 } from "../http/bounded-body";
 import { unavailableHeaders } from "../http/unavailable";
+import { countBackchannelLogout, countSessionsEnded } from "../metrics/registry";
 import type { ProviderMetadata } from "../provider/metadata";
 import { epochSeconds } from "../time/clock";
 import type { LogoutOutcome, RedisSessionStore } from "../session/store";
@@ -132,6 +133,7 @@ export async function handleBackchannelLogout(
   const result = await deps.verify(tokens[0]);
   if (!result.ok) {
     if (result.code === "keys_unavailable") {
+      countBackchannelLogout("keys_unavailable");
       deps.log.error(
         { event: "backchannel_logout_unavailable", detail: result.detail },
         result.reason,
@@ -143,7 +145,9 @@ export async function handleBackchannelLogout(
       );
     }
     if (result.code === "keys_unknown_yet") {
-      // Not an outage: the provider may have rotated its keys a moment ago.
+      // Not an outage: the provider may have rotated its keys a moment ago. Counted as
+      // keys_unavailable all the same: this app could not judge the token yet.
+      countBackchannelLogout("keys_unavailable");
       deps.log.warn(
         {
           event: "backchannel_logout_key_unknown_yet",
@@ -167,7 +171,11 @@ export async function handleBackchannelLogout(
   } catch (error) {
     return unavailable(deps, error, claims);
   }
-  if (outcome.replayed) return reject(deps, "this logout token was already used");
+  if (outcome.replayed) {
+    return reject(deps, "this logout token was already used", "replayed");
+  }
+  countBackchannelLogout("ended");
+  countSessionsEnded("backchannel", outcome.sessionsEnded);
   deps.log.info(
     {
       event: "backchannel_logout",
@@ -180,7 +188,13 @@ export async function handleBackchannelLogout(
   return answer(200, "");
 }
 
-function reject(deps: BackchannelLogoutDeps, reason: string): Response {
+/** A 400: an invalid request or token (or, `replayed`, a token already carried out). */
+function reject(
+  deps: BackchannelLogoutDeps,
+  reason: string,
+  outcome: "invalid_token" | "replayed" = "invalid_token",
+): Response {
+  countBackchannelLogout(outcome);
   deps.log.warn(
     { event: "backchannel_logout_rejected", reason },
     "back-channel logout rejected",
@@ -193,6 +207,7 @@ function unavailable(
   error: unknown,
   claims: LogoutClaims,
 ): Response {
+  countBackchannelLogout("store_unavailable");
   deps.log.error(
     {
       event: "backchannel_logout_failed",

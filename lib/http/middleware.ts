@@ -12,6 +12,7 @@ import {
   SessionMismatchError,
 } from "../errors";
 import { log } from "../log";
+import { countLogin, countSessionsEnded } from "../metrics/registry";
 import { isSdkProviderFailure } from "../sdk/provider";
 import {
   logUnavailable,
@@ -153,6 +154,9 @@ async function route(received: NextRequest, path: string): Promise<Response> {
             () => auth0.middleware(forSdk),
           )
         : await auth0.middleware(forSdk);
+    // onCallback (login/callback.ts) redirects only a login whose session the SDK then
+    // stored; its refusals are error pages.
+    if (path === "/auth/callback") countLogin(response.status < 400 ? "ok" : "failed");
     // The SDK answers 500 with a bare message when the provider cannot be reached.
     if (path === "/auth/login" && isSdkProviderFailure(response)) {
       return signInUnavailable("provider", path, path, { status: response.status });
@@ -160,6 +164,7 @@ async function route(received: NextRequest, path: string): Promise<Response> {
     return response;
   } catch (error) {
     const overtaken = findCause(error, LoginOvertakenError);
+    if (path === "/auth/callback") countLogin(overtaken ? "overtaken" : "failed");
     if (overtaken) return loginOvertakenPage(request, overtaken);
     const mismatch = findCause(error, SessionMismatchError);
     if (mismatch) return sessionMismatchPage(request, mismatch);
@@ -239,11 +244,13 @@ function sessionMismatchPage(
 async function logout(request: NextRequest): Promise<Response> {
   const path = request.nextUrl.pathname;
   try {
-    await logLogout(request);
+    const signedIn = await logLogout(request);
     // Asked before the SDK, which redirects from its cached metadata even when the
     // provider is gone.
     const providerUp = await isProviderUp();
     const response = await auth0.middleware(request);
+    // The SDK's logout has deleted the session just read (whatever it answers).
+    if (signedIn) countSessionsEnded("logout", 1);
     if (providerUp && !isSdkProviderFailure(response)) return response;
     // Signed out of this app only: the provider's own logout page is out of reach.
     logUnavailable("provider", path, { status: response.status });
@@ -260,9 +267,11 @@ async function logout(request: NextRequest): Promise<Response> {
   }
 }
 
-async function logLogout(request: NextRequest): Promise<void> {
+/** Logs the logout; says whether the request had a session to end. */
+async function logLogout(request: NextRequest): Promise<boolean> {
   const session = await auth0.getSession(request);
   log.info({ event: "logout", sub: session?.user.sub }, "logout");
+  return session !== null;
 }
 
 function withReturnTo(request: NextRequest, value: string | undefined): NextRequest {

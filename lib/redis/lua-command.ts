@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from "ioredis";
+import { declareLuaCommand, timeLuaCommand } from "../metrics/registry";
 
 /** A single Redis or a Redis Cluster: the store runs the same code on both. */
 export type RedisClient = Redis | Cluster;
@@ -15,14 +16,18 @@ export interface LuaCommand {
   readonly lua: string;
 }
 
-/** Declares a Lua command; `name` must be unique in the app. */
+/**
+ * Declares a Lua command; `name` must be unique in the app, and is its label in
+ * `redis_command_duration_seconds`.
+ */
 export function luaCommand(name: string, numberOfKeys: number, lua: string): LuaCommand {
+  declareLuaCommand(name);
   return { name, numberOfKeys, lua };
 }
 
 const definedOn = new WeakMap<RedisClient, Set<string>>();
 
-/** Runs `command` on `client`, defining it there on first use. */
+/** Runs `command` on `client`, defining it there on first use, and times it. */
 export function runLuaCommand(
   client: RedisClient,
   command: LuaCommand,
@@ -47,5 +52,5 @@ export function runLuaCommand(
     client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>
   )[command.name];
   if (!run) throw new Error(`lua command ${command.name} was not defined`);
-  return run.call(client, ...keys, ...args);
+  return timeLuaCommand(command.name, () => run.call(client, ...keys, ...args));
 }

@@ -15,7 +15,20 @@ export const legacySessionCookieNames = /^appSession(?:\.\d+|__\d+)?$/;
  * header from them.
  */
 export function splitCookieHeader(header: string): string[] {
-  return header.split(/; */);
+  // `header.split(/; */)`, the parser's own expression, without a regular expression:
+  // a quarter of its time, on every request that carries cookies.
+  const pairs: string[] = [];
+  let start = 0;
+  for (;;) {
+    const end = header.indexOf(";", start);
+    if (end === -1) {
+      pairs.push(header.slice(start));
+      return pairs;
+    }
+    pairs.push(header.slice(start, end));
+    start = end + 1;
+    while (header.charCodeAt(start) === 32) start++;
+  }
 }
 
 /**
@@ -23,6 +36,9 @@ export function splitCookieHeader(header: string): string[] {
  * when that fails, in which case the parser drops the pair.
  */
 export function decodeCookieValue(value: string): string | undefined {
+  // Nothing to decode, and nothing that could fail to: the common session cookie (a JWE
+  // in base64url) is returned without a scan by decodeURIComponent (half of a read).
+  if (!value.includes("%")) return value;
   try {
     return decodeURIComponent(value);
   } catch {

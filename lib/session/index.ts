@@ -1,7 +1,7 @@
 import { getConfig } from "../config";
 import { log } from "../log";
+import { countSessionsEnded } from "../metrics/registry";
 import { processSingleton } from "../process-singleton";
-import { issuer } from "../provider";
 import { redis } from "../redis/client";
 import { sessionKeysFor } from "./keys";
 import { RedisSessionStore } from "./store";
@@ -19,9 +19,9 @@ export const sessionStore = processSingleton(
       redis,
       keys: sessionKeys,
       lifetime: config.session,
-      issuer,
       maxSessionsPerUser: config.sessions.maxSessionsPerUser,
-      onSessionLimit: (sub, sessionsEnded) =>
+      onSessionLimit: (sub, sessionsEnded) => {
+        countSessionsEnded("cap", sessionsEnded);
         log.info(
           {
             event: "sessions_ended",
@@ -31,6 +31,7 @@ export const sessionStore = processSingleton(
             count: sessionsEnded,
           },
           "a new sign-in ended the least recently active sessions",
-        ),
+        );
+      },
     }),
 );

@@ -1,8 +1,9 @@
 import { luaCommand } from "../redis/lua-command";
 import { runCommand, type StoreContext } from "./store-context";
 
-// The two steps of a login after its session is written, each in one hash slot: the
-// sid's, then the user's. Why this order cannot revive an ended session: store.ts.
+// The two steps of a login besides writing its session, each in one hash slot: binding
+// its sid (beside the write), then listing it in the user's slot (once both are done).
+// Why this order cannot revive an ended session: store.ts.
 
 const bindSidLua = luaCommand(
   "sessionBindSid",
@@ -10,30 +11,28 @@ const bindSidLua = luaCommand(
   `
 local ended = tonumber(redis.call('GET', KEYS[2]))
 if ended and tonumber(ARGV[2]) <= ended then return 0 end
-local keepUntil = tonumber(ARGV[3])
-local current = redis.call('EXPIRETIME', KEYS[1])
-redis.call('SET', KEYS[1], ARGV[1])
-redis.call('EXPIREAT', KEYS[1], math.max(current, keepUntil))
+local keepUntil = math.max(redis.call('EXPIRETIME', KEYS[1]), tonumber(ARGV[3]))
+redis.call('SET', KEYS[1], ARGV[1], 'EXAT', keepUntil)
 return 1
 `,
 );
 
 /**
- * Binds a sid to its user (step 2 of a login with a sid), unless a sid-only logout
- * issued at or after this login's ID token already ended the sid.
+ * Binds a sid to its user (a login with a sid, beside writing its session), unless a
+ * sid-only logout issued at or after this login's ID token already ended the sid.
  * @returns whether it was bound.
  */
 export async function bindSid(
   ctx: StoreContext,
   sid: string,
-  binding: { userTag: string; issuedAt: number; keepUntil: number },
+  binding: { sub: string; issuedAt: number; keepUntil: number },
 ): Promise<boolean> {
-  const { keys, issuer } = ctx;
+  const { keys } = ctx;
   const bound = await runCommand(
     ctx.redis,
     bindSidLua,
-    [keys.sidUser(issuer, sid), keys.sidEnded(issuer, sid)],
-    [binding.userTag, binding.issuedAt, binding.keepUntil],
+    [keys.sidSub(sid), keys.sidEnded(sid)],
+    [binding.sub, binding.issuedAt, binding.keepUntil],
   );
   return bound === 1;
 }
@@ -54,8 +53,11 @@ if sid ~= '' then
 end
 redis.call('ZREMRANGEBYSCORE', sessions, '-inf', now)
 redis.call('ZADD', sessions, deadline, member)
-if redis.call('EXPIRETIME', sessions) < deadline then redis.call('EXPIREAT', sessions, deadline) end
-return redis.call('ZCARD', sessions)
+local listed = redis.call('ZCARD', sessions)
+-- A set of one was made just now (it has no expiry yet); a larger one has one.
+if listed == 1 then redis.call('EXPIREAT', sessions, deadline)
+else redis.call('EXPIREAT', sessions, deadline, 'GT') end
+return listed
 `,
 );
 

@@ -1,5 +1,10 @@
 import { luaCommand } from "../redis/lua-command";
-import { runCommand, type StoreContext } from "./store-context";
+import {
+  reachRedis,
+  runCommand,
+  sidDigestLength,
+  type StoreContext,
+} from "./store-context";
 
 // The steps of a back-channel logout, each in one hash slot; their order is
 // logout-order.ts's.
@@ -22,10 +27,11 @@ else
 end
 local members = redis.call('ZRANGE', sessions, 0, -1)
 if sid == '' then return members end
+local digest = string.sub(redis.sha1hex(sid), 1, ${sidDigestLength})
 local matching = {}
 for _, member in ipairs(members) do
   local at = string.find(member, ':', 1, true)
-  if at and string.sub(member, at + 1) == sid then table.insert(matching, member) end
+  if at and string.sub(member, at + 1) == digest then table.insert(matching, member) end
 end
 return matching
 `,
@@ -34,8 +40,9 @@ return matching
 /**
  * Step 1 of a logout of a user (or of one sid of the user): refuses a replayed token,
  * marks the logout first (so a login still in flight is refused when it comes to be
- * listed), then lists the sessions to end.
- * @returns the members (`id:sid`) to end, or "replayed".
+ * listed), then lists the sessions to end (for a sid, those whose member carries its
+ * digest: see memberOf).
+ * @returns the members to end, or "replayed".
  */
 export async function beginUserLogout(
   ctx: StoreContext,
@@ -57,34 +64,17 @@ export async function beginUserLogout(
   return result === -1 ? "replayed" : (result as string[]);
 }
 
-const endListedLua = luaCommand(
-  "sessionEndListed",
-  1,
-  `
-local v = redis.call('HMGET', KEYS[1], 'user', 'sid')
-if not v[1] then return 0 end
-if v[1] ~= ARGV[1] or (ARGV[2] ~= '' and v[2] ~= ARGV[2]) then return 2 end
-redis.call('DEL', KEYS[1])
-return 1
-`,
-);
-
 /**
- * Step 2 of a logout, once per listed session: deletes it if it is still the user's
- * (and of the sid, for a sid logout).
+ * Step 2 of a logout, once per listed session: deletes it, one DEL. Which sessions are
+ * the user's (and the sid's) is their index's word: only the user's own sign-ins list
+ * a session there, under its sid's digest.
  */
 export async function endListedSession(
   ctx: StoreContext,
   key: string,
-  owner: { userTag: string; sid: string },
-): Promise<"ended" | "gone" | "not_theirs"> {
-  const result = await runCommand(
-    ctx.redis,
-    endListedLua,
-    [key],
-    [owner.userTag, owner.sid],
-  );
-  return result === 1 ? "ended" : result === 2 ? "not_theirs" : "gone";
+): Promise<"ended" | "gone"> {
+  const deleted = await reachRedis(() => ctx.redis.del(key), "del");
+  return deleted === 1 ? "ended" : "gone";
 }
 
 const finishLua = luaCommand(
@@ -124,11 +114,11 @@ const beginSidLua = luaCommand(
   "sessionBeginSidLogout",
   3,
   `
-local sidUser, ended, jti = KEYS[1], KEYS[2], KEYS[3]
+local sidSub, ended, jti = KEYS[1], KEYS[2], KEYS[3]
 local issuedAt = tonumber(ARGV[1])
 if redis.call('EXISTS', jti) == 1 then return -1 end
-local user = redis.call('GET', sidUser)
-if user then return user end
+local sub = redis.call('GET', sidSub)
+if sub then return sub end
 local previous = tonumber(redis.call('GET', ended))
 if not previous or previous < issuedAt then redis.call('SET', ended, issuedAt, 'EX', ARGV[2]) end
 redis.call('SET', jti, '1', 'EX', ARGV[3])
@@ -137,9 +127,9 @@ return 0
 );
 
 /**
- * A logout token with a sid and no sub: finds the sid's user, or, when no login has
- * bound the sid yet, marks it ended (so such a login is refused) and records the jti in
- * the same step, since there is nothing else to end.
+ * A logout token with a sid and no sub: finds the sid's user (its sub), or, when no
+ * login has bound the sid yet, marks it ended (so such a login is refused) and records
+ * the jti in the same step, since there is nothing else to end.
  */
 export async function beginSidLogout(
   ctx: StoreContext,
@@ -150,19 +140,15 @@ export async function beginSidLogout(
     markerTtlSeconds: number;
     jtiTtlSeconds: number;
   },
-): Promise<{ userTag: string } | "unbound" | "replayed"> {
-  const { keys, issuer } = ctx;
+): Promise<{ sub: string } | "unbound" | "replayed"> {
+  const { keys } = ctx;
   const found = await runCommand(
     ctx.redis,
     beginSidLua,
-    [
-      keys.sidUser(issuer, sid),
-      keys.sidEnded(issuer, sid),
-      keys.sidLogoutJti(issuer, sid, logout.jti),
-    ],
+    [keys.sidSub(sid), keys.sidEnded(sid), keys.sidLogoutJti(sid, logout.jti)],
     [logout.issuedAt, logout.markerTtlSeconds, logout.jtiTtlSeconds],
   );
   if (found === -1) return "replayed";
   if (found === 0) return "unbound";
-  return { userTag: String(found) };
+  return { sub: String(found) };
 }

@@ -48,9 +48,9 @@ export async function endSessionsByLogout(
   // Remembered for as long as the token could be accepted, so it is never used twice.
   const jtiTtlSeconds = Math.max(1, order.acceptableUntil - ctx.now() + clockSkewSeconds);
   const sid = order.sid ?? "";
-  let userTag: string;
+  let sub: string;
   if (order.sub) {
-    userTag = ctx.keys.userTag(ctx.issuer, order.sub);
+    sub = order.sub;
   } else if (sid) {
     const found = await beginSidLogout(ctx, sid, {
       jti: order.jti,
@@ -60,10 +60,11 @@ export async function endSessionsByLogout(
     });
     if (found === "replayed") return { replayed: true };
     if (found === "unbound") return { replayed: false, sessionsEnded: 0 };
-    userTag = found.userTag;
+    sub = found.sub;
   } else {
     return { replayed: false, sessionsEnded: 0 };
   }
+  const userTag = ctx.keys.userTag(sub);
 
   const listed = await beginUserLogout(ctx, userTag, {
     sid,
@@ -74,17 +75,14 @@ export async function endSessionsByLogout(
   if (listed === "replayed") return { replayed: true };
   const results = await changingSessions(() =>
     Promise.all(
-      listed.map((member) =>
-        endListedSession(ctx, ctx.keys.session(idOfMember(member)), { userTag, sid }),
-      ),
+      listed.map((member) => endListedSession(ctx, ctx.keys.session(idOfMember(member)))),
     ),
   );
-  // Unlist what is gone now (ended here or before); keep what is someone else's.
-  const unlist = listed.filter((_, i) => results[i] !== "not_theirs");
+  // Unlist what is gone now: all of it, ended here or before.
   const recorded = await finishUserLogout(ctx, userTag, {
     jti: order.jti,
     jtiTtlSeconds,
-    unlist,
+    unlist: listed,
   });
   if (!recorded) return { replayed: true };
   return {

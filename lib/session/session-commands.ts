@@ -1,75 +1,90 @@
 import type { SignInDevice } from "./sign-in-device";
 import { luaCommand } from "../redis/lua-command";
-import { runCommand, type StoreContext } from "./store-context";
+import {
+  encodeSessionRecord,
+  recordLua,
+  recordTimes,
+  sessionDataOf,
+  signInOf,
+} from "./session-record";
+import {
+  reachRedis,
+  runBatchedRead,
+  runCommand,
+  type StoreContext,
+} from "./store-context";
 
-// The commands on one session's key (its own hash slot). Each Lua script receives every
-// key it touches in KEYS, so it runs unchanged on a single Redis and on a Redis Cluster;
-// each has one typed wrapper here, the only place its arguments are put in order.
-
-const readLua = luaCommand(
-  "sessionRead",
-  1,
-  `
-local key = KEYS[1]
-local now, inactivity, every = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local v = redis.call('HMGET', key, 'data', 'activeAt', 'deadline')
-if not v[1] then return false end
-local deadline = tonumber(v[3])
-if not deadline or now >= deadline then
-  redis.call('DEL', key)
-  return false
-end
-local activeAt = tonumber(v[2]) or 0
-if now - activeAt >= every then
-  redis.call('HSET', key, 'activeAt', now)
-  if ARGV[4] == '1' then redis.call('EXPIREAT', key, math.min(deadline, now + inactivity)) end
-end
-return v[1]
-`,
-);
+// The commands on one session's key, a string in the format of session-record.ts. Each
+// touches that one key (or, setKeptUntil, one other), so it runs unchanged on a single
+// Redis and on a Redis Cluster; each has one typed wrapper here, the only place its
+// arguments are put in order.
 
 /**
- * Reads a session and, at most once per `touchEverySeconds`, records the activity and
- * (rolling sessions) moves its expiry to min(deadline, now + inactivity): one round
- * trip, and a write at most once a minute however busy the session is.
- * @returns the session's data, or null when it is gone or past its deadline.
+ * Reads a session: one GET, sent in the batch of its turn of the event loop
+ * (runBatchedRead), and no Lua, so a busy server sends many requests' reads in one write.
+ * At most once per `touchEverySeconds` it also records the activity and (rolling
+ * sessions) moves the expiry to min(deadline, now + inactivity), by a command of its own
+ * that the request does not wait for: a write at most once a minute however busy the
+ * session is. A record past its deadline is no session (its key expires then anyway).
+ * @returns the SDK's session (serialised), or null when it is gone or past its deadline.
  */
 export async function readSessionData(
   ctx: StoreContext,
   key: string,
   touchEverySeconds: number,
 ): Promise<string | null> {
-  const { lifetime } = ctx;
-  return (await runCommand(
-    ctx.redis,
-    readLua,
-    [key],
-    [ctx.now(), lifetime.inactivityDuration, touchEverySeconds, lifetime.rolling ? 1 : 0],
-  )) as string | null;
+  const record = (await runBatchedRead(ctx.redis, "get", key)) as string | null;
+  if (record === null) return null;
+  const times = recordTimes(record);
+  const now = ctx.now();
+  if (times === null || now >= times.deadline) return null;
+  if (now - times.activeAt >= touchEverySeconds) touchSession(ctx, key, now);
+  return sessionDataOf(record);
 }
 
-const writeNewLua = luaCommand(
-  "sessionWriteNew",
+const touchLua = luaCommand(
+  "sessionTouch",
   1,
-  `
+  `${recordLua}
 local key = KEYS[1]
-redis.call('DEL', key)
-redis.call('HSET', key, 'data', ARGV[1], 'user', ARGV[2], 'sid', ARGV[3],
-  'createdAt', ARGV[4], 'deadline', ARGV[5], 'activeAt', ARGV[6], 'tokenExpiresAt', ARGV[8],
-  'device', ARGV[9], 'browser', ARGV[10], 'os', ARGV[11], 'ip', ARGV[12])
-redis.call('EXPIREAT', key, ARGV[7])
+local now, inactivity = tonumber(ARGV[1]), tonumber(ARGV[2])
+local v = redis.call('GETRANGE', key, 0, 31)
+local deadline = recordDeadline(v)
+if not deadline or now >= deadline or now <= (recordActiveAt(v) or 0) then return 0 end
+redis.call('SETRANGE', key, activeAtOffset, tenDigits(now))
+if ARGV[3] == '1' then redis.call('EXPIREAT', key, math.min(deadline, now + inactivity)) end
 return 1
 `,
 );
 
-/** What a new session's hash holds besides its data. */
+/** Keys whose touch is on its way: one at a time per session, however many requests. */
+const touching = new Set<string>();
+
+/**
+ * Records a session's activity, unless it is gone, past its deadline or already touched
+ * since `now` (GETRANGE on a missing key gives "", which is no record: nothing is
+ * written, so a touch never brings back a session a logout deleted). Not awaited: a
+ * touch that fails is tried again by the session's next read, as its activity still
+ * looks old.
+ */
+function touchSession(ctx: StoreContext, key: string, now: number): void {
+  if (touching.has(key)) return;
+  touching.add(key);
+  const { lifetime } = ctx;
+  runCommand(
+    ctx.redis,
+    touchLua,
+    [key],
+    [now, lifetime.inactivityDuration, lifetime.rolling ? 1 : 0],
+  )
+    .catch(() => undefined)
+    .finally(() => touching.delete(key));
+}
+
+/** A new session: the SDK's, and what its record holds besides. */
 export interface NewSession {
   /** The session as the SDK gave it, serialised. */
   data: string;
-  userTag: string;
-  /** The provider's sid, or "". */
-  sid: string;
-  createdAt: number;
   /** The absolute deadline (epoch seconds). */
   deadline: number;
   now: number;
@@ -80,41 +95,30 @@ export interface NewSession {
   device: SignInDevice;
 }
 
-/** Writes a new session (step 1 of a login; it is listed afterwards). */
+/** Writes a new session, one SET (a login's first step; it is listed afterwards). */
 export async function writeNewSession(
   ctx: StoreContext,
   key: string,
   session: NewSession,
 ): Promise<void> {
-  const { device } = session;
-  await runCommand(
-    ctx.redis,
-    writeNewLua,
-    [key],
-    [
-      session.data,
-      session.userTag,
-      session.sid,
-      session.createdAt,
-      session.deadline,
-      session.now,
-      session.expireAt,
-      session.tokenExpiresAt,
-      device.device,
-      device.browser,
-      device.os,
-      device.ip,
-    ],
+  const record = encodeSessionRecord(
+    {
+      deadline: session.deadline,
+      activeAt: session.now,
+      tokenExpiresAt: session.tokenExpiresAt,
+      device: session.device,
+    },
+    session.data,
   );
+  await reachRedis(() => ctx.redis.set(key, record, "EXAT", session.expireAt), "set");
 }
 
 const keptUntilLua = luaCommand(
   "setKeptUntil",
   1,
   `
-local current = redis.call('EXPIRETIME', KEYS[1])
-redis.call('SET', KEYS[1], ARGV[1])
-redis.call('EXPIREAT', KEYS[1], math.max(current, tonumber(ARGV[2])))
+local keepUntil = math.max(redis.call('EXPIRETIME', KEYS[1]), tonumber(ARGV[2]))
+redis.call('SET', KEYS[1], ARGV[1], 'EXAT', keepUntil)
 return 1
 `,
 );
@@ -132,23 +136,24 @@ export async function setKeptUntil(
 const updateLua = luaCommand(
   "sessionUpdate",
   1,
-  `
+  `${recordLua}
 local key, now, inactivity = KEYS[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local v = redis.call('HMGET', key, 'deadline', 'tokenExpiresAt')
-local deadline = tonumber(v[1])
+local v = redis.call('GET', key)
+if not v then return 0 end
+local deadline = recordDeadline(v)
 if not deadline then return 0 end
 if now >= deadline then
   redis.call('DEL', key)
   return 0
 end
 local written = 1
-local stored, incoming = tonumber(v[2]), tonumber(ARGV[5])
-if stored and incoming and incoming < stored then
+local stored, incoming = recordTokenExpiresAt(v), tonumber(ARGV[5]) or 0
+if stored and incoming < stored then
   written = 2
+  redis.call('SETRANGE', key, activeAtOffset, tenDigits(now))
 else
-  redis.call('HSET', key, 'data', ARGV[1], 'tokenExpiresAt', ARGV[5])
+  redis.call('SET', key, recordRewritten(v, now, incoming, ARGV[1]), 'KEEPTTL')
 end
-redis.call('HSET', key, 'activeAt', now)
 if ARGV[4] == '1' then redis.call('EXPIREAT', key, math.min(deadline, now + inactivity)) end
 return written
 `,
@@ -181,23 +186,15 @@ export async function updateSessionData(
   return result === 1 ? "written" : result === 2 ? "activity_only" : "gone";
 }
 
-const deleteLua = luaCommand(
-  "sessionDelete",
-  1,
-  `
-local v = redis.call('HMGET', KEYS[1], 'user', 'sid')
-redis.call('DEL', KEYS[1])
-if not v[1] then return false end
-return { v[1], v[2] or '' }
-`,
-);
-
-/** Deletes a session. @returns whose it was (to unlist it), or null if already gone. */
+/**
+ * Deletes a session, one GETDEL. @returns whose it was and its sid (to unlist it), or
+ * null if it was already gone.
+ */
 export async function deleteSessionData(
   ctx: StoreContext,
   key: string,
-): Promise<{ userTag: string; sid: string } | null> {
-  const owner = (await runCommand(ctx.redis, deleteLua, [key], [])) as
-    [string, string] | null;
-  return owner && { userTag: owner[0], sid: owner[1] };
+): Promise<{ sub: string; sid: string } | null> {
+  const record = await reachRedis(() => ctx.redis.getdel(key), "getdel");
+  const data = record === null ? null : sessionDataOf(record);
+  return data === null ? null : signInOf(data);
 }

@@ -1,6 +1,9 @@
+import { createHash } from "node:crypto";
 import type { Cluster } from "ioredis";
 import type { SessionLifetime } from "../config";
 import { SessionStoreUnavailableError } from "../errors";
+import { timeRedisCommand, type PlainRedisCommand } from "../metrics/registry";
+import { commandBatcherOf } from "../redis/command-batch";
 import { runLuaCommand, type LuaCommand, type RedisClient } from "../redis/lua-command";
 import { redisCommandTimeoutMs } from "../redis/timeouts";
 import type { SessionKeys } from "./keys";
@@ -11,12 +14,6 @@ export interface StoreContext {
   redis: RedisClient;
   keys: SessionKeys;
   lifetime: SessionLifetime;
-  /**
-   * The namespace of this app's provider in key names: its base URL from AUTH0_DOMAIN,
-   * with a trailing slash. Tokens are checked against the provider's own issuer before
-   * they reach the store.
-   */
-  issuer: string;
   /** Epoch seconds. */
   now: () => number;
 }
@@ -24,9 +21,14 @@ export interface StoreContext {
 /**
  * Runs a Redis call; a failure of Redis itself, or no answer within
  * {@link redisCommandTimeoutMs}, becomes SessionStoreUnavailableError: the request's 503
- * comes within that time, whatever the call waits on inside the client.
+ * comes within that time, whatever the call waits on inside the client. A call of one
+ * plain command names it (`command`) to be timed under that name (Lua commands are
+ * timed by runLuaCommand).
  */
-export async function reachRedis<T>(call: () => Promise<T>): Promise<T> {
+export async function reachRedis<T>(
+  call: () => Promise<T>,
+  command?: PlainRedisCommand,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -35,7 +37,8 @@ export async function reachRedis<T>(call: () => Promise<T>): Promise<T> {
     );
   });
   try {
-    return await Promise.race([call(), deadline]);
+    const answer = command === undefined ? call() : timeRedisCommand(command, call);
+    return await Promise.race([answer, deadline]);
   } catch (error) {
     throw new SessionStoreUnavailableError(error);
   } finally {
@@ -56,15 +59,40 @@ export function runCommand(
   keys: readonly string[],
   args: ReadonlyArray<string | number>,
 ): Promise<unknown> {
-  return reachRedis(async () => {
-    try {
-      return await runLuaCommand(redis, command, keys, args);
-    } catch (error) {
-      if (!redis.isCluster || !isRedirection(error)) throw error;
-      await refreshSlotMap(redis as Cluster);
-      return runLuaCommand(redis, command, keys, args);
-    }
-  });
+  return reachRedis(() =>
+    retryingRedirection(redis, () => runLuaCommand(redis, command, keys, args)),
+  );
+}
+
+/**
+ * Runs a read of one key in the batch of its turn of the event loop (one write per
+ * Redis node for every read asked meanwhile: lib/redis/command-batch.ts), as
+ * {@link runCommand} runs a Lua command: the same deadline, the same redirection retry.
+ */
+export function runBatchedRead(
+  redis: RedisClient,
+  command: PlainRedisCommand,
+  key: string,
+): Promise<unknown> {
+  const batched = commandBatcherOf(redis);
+  return reachRedis(
+    () => retryingRedirection(redis, () => batched(command, key, [])),
+    command,
+  );
+}
+
+/** `call`, and on a cluster's MOVED or ASK, `call` once more with a fresh slot map. */
+async function retryingRedirection<T>(
+  redis: RedisClient,
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!redis.isCluster || !isRedirection(error)) throw error;
+    await refreshSlotMap(redis as Cluster);
+    return call();
+  }
 }
 
 function isRedirection(error: unknown): boolean {
@@ -89,12 +117,28 @@ export async function changingSessions<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The store id in a user index member (`<id>:<sid>`). */
+/** The store id in a user index member (`<id>:<sid digest>`). */
 export function idOfMember(member: string): string {
   return member.slice(0, member.indexOf(":"));
 }
 
-/** A user index member: the session's store id and its provider sid. */
+/**
+ * A user index member: the session's store id and a digest of its provider sid (the
+ * first {@link sidDigestLength} hex digits of its SHA-1; "" without a sid), so a member
+ * stays within the 64 bytes Redis keeps a small sorted set compact for (a listpack: 152
+ * bytes for a user's one session; `<id>:<sid>` overran it, a skiplist of 1 KB). A sid
+ * logout picks the members of the sid by that digest: two sids of one user with the
+ * same 64-bit digest are as likely as guessing one (the provider picks sids, at random).
+ */
 export function memberOf(id: string, sid: string): string {
-  return `${id}:${sid}`;
+  return `${id}:${sidDigest(sid)}`;
+}
+
+/** Hex digits of a sid's SHA-1 in a member; Lua computes the same with redis.sha1hex. */
+export const sidDigestLength = 16;
+
+/** The digest of a sid that members carry (not a secret; "" for no sid). */
+function sidDigest(sid: string): string {
+  if (sid === "") return "";
+  return createHash("sha1").update(sid).digest("hex").slice(0, sidDigestLength);
 }

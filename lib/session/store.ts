@@ -51,11 +51,6 @@ export interface RedisSessionStoreOptions {
   keys: SessionKeys;
   lifetime: SessionLifetime;
   /**
-   * The namespace of this app's provider in key names: its base URL from AUTH0_DOMAIN,
-   * with a trailing slash (Auth0's issuer form).
-   */
-  issuer: string;
-  /**
    * At most this many sessions per user: a sign-in beyond it ends the user's least
    * recently active sessions. @default undefined (unlimited)
    */
@@ -73,9 +68,10 @@ export interface RedisSessionStoreOptions {
  * logout, which touch different hash slots, are ordered so that no interleaving brings
  * an ended session back or hides one from a logout:
  *
- * - a login writes its session, then binds its sid, then lists it under its user, and
- *   the listing (one atomic step in the user's slot) refuses a login whose ID token
- *   was issued at or before a logout of that user or sid;
+ * - a login writes its session and binds its sid (side by side: no logout touches a
+ *   session before listing it), then lists it under its user, and the listing (one
+ *   atomic step in the user's slot) refuses a login whose ID token was issued at or
+ *   before a logout of that user or sid: two round trips;
  * - a logout marks the user (or sid) ended, then lists, then deletes what it listed,
  *   then records its jti (logout-order.ts).
  * A login listed before the mark is found and deleted (it was written before it was
@@ -94,7 +90,6 @@ export class RedisSessionStore implements SessionDataStore {
       redis: options.redis,
       keys: options.keys,
       lifetime: options.lifetime,
-      issuer: options.issuer,
       now: options.now ?? epochSeconds,
     };
     this.maxSessionsPerUser = options.maxSessionsPerUser;
@@ -137,47 +132,40 @@ export class RedisSessionStore implements SessionDataStore {
     const key = ctx.keys.session(id);
     const sub = session.user.sub;
     const sid = session.internal.sid ?? "";
-    const userTag = ctx.keys.userTag(ctx.issuer, sub);
     const issuedAt = issuedAtOf(session);
-    await changingSessions(() =>
-      writeNewSession(ctx, key, {
-        data: JSON.stringify(session),
-        userTag,
-        sid,
-        createdAt: session.internal.createdAt,
-        deadline,
-        now,
-        expireAt: sessionExpiresAt(session.internal.createdAt, now, ctx.lifetime),
-        tokenExpiresAt: tokenExpiresAt(session),
-        device: currentSignInDevice(),
-      }),
-    );
-    const bound =
-      sid === "" || (await bindSid(ctx, sid, { userTag, issuedAt, keepUntil: deadline }));
-    const listing = bound
-      ? await listSession(ctx, userTag, {
-          member: memberOf(id, sid),
-          sid,
+    // Round trip 1: the session and its sid's binding, each in its own slot.
+    const [, bound] = await Promise.all([
+      changingSessions(() =>
+        writeNewSession(ctx, key, {
+          data: JSON.stringify(session),
           deadline,
-          issuedAt,
           now,
-          inFlightWindowSeconds: overtakenLoginWindowSeconds,
-        })
-      : ({ refusedBy: "sid_logout" } as const);
+          expireAt: sessionExpiresAt(session.internal.createdAt, now, ctx.lifetime),
+          tokenExpiresAt: tokenExpiresAt(session),
+          device: currentSignInDevice(),
+        }),
+      ),
+      sid === "" || bindSid(ctx, sid, { sub, issuedAt, keepUntil: deadline }),
+    ]);
+    // Round trip 2, once both are done: the listing, and the verified email beside it.
+    const email = verifiedEmailOf(session);
+    const [listing] = bound
+      ? await Promise.all([
+          listSession(ctx, ctx.keys.userTag(sub), {
+            member: memberOf(id, sid),
+            sid,
+            deadline,
+            issuedAt,
+            now,
+            inFlightWindowSeconds: overtakenLoginWindowSeconds,
+          }),
+          email !== null && setKeptUntil(ctx, ctx.keys.userByEmail(email), sub, deadline),
+        ])
+      : [{ refusedBy: "sid_logout" } as const];
     if ("refusedBy" in listing) {
       // Unreachable anyway (its id was never sent to a browser); delete it to be tidy.
       await ctx.redis.del(key).catch(() => {});
       throw new LoginOvertakenError(sub, listing.refusedBy);
-    }
-    const email = session.user.email;
-    // Only an address the provider verified: anyone can sign up with someone else's
-    // unverified one, and an administrator's search by email would then find them.
-    if (
-      typeof email === "string" &&
-      email !== "" &&
-      session.user.email_verified === true
-    ) {
-      await setKeptUntil(ctx, ctx.keys.userByEmail(ctx.issuer, email), sub, deadline);
     }
     const max = this.maxSessionsPerUser;
     if (max !== undefined && listing.listed > max) {
@@ -211,8 +199,13 @@ export class RedisSessionStore implements SessionDataStore {
     );
     if (!owner) return;
     // A failure here leaves an entry whose session is gone; listing prunes those.
-    await reachRedis(() =>
-      ctx.redis.zrem(ctx.keys.userSessions(owner.userTag), memberOf(id, owner.sid)),
+    await reachRedis(
+      () =>
+        ctx.redis.zrem(
+          ctx.keys.userSessions(ctx.keys.userTag(owner.sub)),
+          memberOf(id, owner.sid),
+        ),
+      "zrem",
     );
   }
 
@@ -261,6 +254,18 @@ export class RedisSessionStore implements SessionDataStore {
  */
 function issuedAtOf(session: SessionData): number {
   return idTokenTime(session, "iat") ?? session.internal.createdAt;
+}
+
+/**
+ * The session's email if the provider verified it, else null: anyone can sign up with
+ * someone else's unverified address, and an administrator's search by email would then
+ * find them.
+ */
+function verifiedEmailOf(session: SessionData): string | null {
+  const email = session.user.email;
+  return typeof email === "string" && email !== "" && session.user.email_verified === true
+    ? email
+    : null;
 }
 
 /** When the session's access token expires (epoch seconds); 0 when it has none. */

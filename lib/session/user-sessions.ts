@@ -1,4 +1,6 @@
+import { timeRedisCommand } from "../metrics/registry";
 import { endListedSession } from "./logout-commands";
+import { decodeSessionRecord, signInOf } from "./session-record";
 import type { SignInDevice } from "./sign-in-device";
 import {
   changingSessions,
@@ -20,19 +22,6 @@ export interface ListedSession extends SignInDevice {
   activeAt: number;
 }
 
-/** The fields of a session's hash that its listing shows, in this order. */
-const listedFields = [
-  "user",
-  "sid",
-  "createdAt",
-  "activeAt",
-  "deadline",
-  "device",
-  "browser",
-  "os",
-  "ip",
-] as const;
-
 /**
  * The live sessions of user `sub` (of this app's provider), in the order they were
  * listed. Costs one lookup in the user's index and one read per listed session,
@@ -44,32 +33,35 @@ export async function listSessionsOfUser(
   sub: string,
 ): Promise<ListedSession[]> {
   const { redis, keys } = ctx;
-  const userTag = keys.userTag(ctx.issuer, sub);
+  const userTag = keys.userTag(sub);
   const index = keys.userSessions(userTag);
   const now = ctx.now();
-  const members = await reachRedis(() => redis.zrangebyscore(index, `(${now}`, "+inf"));
-  const rows = await reachRedis(() =>
+  const members = await reachRedis(
+    () => redis.zrangebyscore(index, `(${now}`, "+inf"),
+    "zrangebyscore",
+  );
+  const records = await reachRedis(() =>
     Promise.all(
       members.map((member) =>
-        redis.hmget(keys.session(idOfMember(member)), ...listedFields),
+        timeRedisCommand("get", () => redis.get(keys.session(idOfMember(member)))),
       ),
     ),
   );
   const sessions: ListedSession[] = [];
   const gone: string[] = [];
   members.forEach((member, i) => {
-    const [user, sid, createdAt, activeAt, deadline, device, browser, os, ip] = rows[i]!;
-    if (user === null) gone.push(member);
-    if (user !== userTag || Number(deadline) <= now) return;
+    const record = records[i] ?? null;
+    if (record === null) gone.push(member);
+    const decoded = record === null ? null : decodeSessionRecord(record);
+    const signIn = decoded && signInOf(decoded.data);
+    if (!decoded || !signIn || decoded.head.deadline <= now) return;
+    const { head } = decoded;
     sessions.push({
       id: idOfMember(member),
-      sid: sid ?? "",
-      createdAt: Number(createdAt),
-      activeAt: Number(activeAt),
-      device: device ?? "",
-      browser: browser ?? "",
-      os: os ?? "",
-      ip: ip ?? "",
+      sid: signIn.sid,
+      createdAt: signIn.createdAt,
+      activeAt: head.activeAt,
+      ...head.device,
     });
   });
   // Tidying only: a later listing prunes what this one could not.
@@ -79,7 +71,8 @@ export async function listSessionsOfUser(
 
 /**
  * Ends the given sessions of user `sub` (from {@link listSessionsOfUser}); a session
- * that is gone meanwhile, or not the user's, is left alone.
+ * that is gone meanwhile is unlisted, and one the user's index does not list (another
+ * user's, or named with another sid) is left alone.
  * @returns how many this call ended.
  */
 export async function endSessionsOfUser(
@@ -89,21 +82,21 @@ export async function endSessionsOfUser(
 ): Promise<number> {
   if (sessions.length === 0) return 0;
   const { redis, keys } = ctx;
-  const userTag = keys.userTag(ctx.issuer, sub);
+  const index = keys.userSessions(keys.userTag(sub));
+  const members = sessions.map((session) => memberOf(session.id, session.sid));
+  // The index is the word on whose a session is: only the user's sign-ins list there.
+  const listed = await reachRedis(() => redis.zmscore(index, ...members), "zmscore");
+  const theirs = sessions.filter((_, i) => listed[i] !== null);
+  if (theirs.length === 0) return 0;
   const results = await changingSessions(() =>
-    Promise.all(
-      sessions.map((session) =>
-        endListedSession(ctx, keys.session(session.id), { userTag, sid: "" }),
-      ),
-    ),
+    Promise.all(theirs.map((session) => endListedSession(ctx, keys.session(session.id)))),
   );
-  const unlist = sessions
-    .filter((_, i) => results[i] !== "not_theirs")
-    .map((session) => memberOf(session.id, session.sid));
-  if (unlist.length > 0) {
-    // A failure here leaves entries whose session is gone; listing prunes those.
-    await reachRedis(() => redis.zrem(keys.userSessions(userTag), ...unlist));
-  }
+  // A failure here leaves entries whose session is gone; listing prunes those.
+  await reachRedis(
+    () =>
+      redis.zrem(index, ...theirs.map((session) => memberOf(session.id, session.sid))),
+    "zrem",
+  );
   return results.filter((result) => result === "ended").length;
 }
 
@@ -133,5 +126,5 @@ export function findUserByEmail(
   ctx: StoreContext,
   email: string,
 ): Promise<string | null> {
-  return reachRedis(() => ctx.redis.get(ctx.keys.userByEmail(ctx.issuer, email.trim())));
+  return reachRedis(() => ctx.redis.get(ctx.keys.userByEmail(email.trim())), "get");
 }

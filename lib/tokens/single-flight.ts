@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { SessionStoreUnavailableError, SingleFlightTimeoutError } from "../errors";
+import { timeRedisCommand } from "../metrics/registry";
 import { luaCommand, runLuaCommand, type RedisClient } from "../redis/lua-command";
 
 /** Timings of the cross-instance lock; see README "Calling an API". */
@@ -69,7 +70,10 @@ async function takeLock(
   ttlMs: number,
 ): Promise<boolean> {
   try {
-    return (await redis.set(lockKey, owner, "PX", ttlMs, "NX")) === "OK";
+    const answer = await timeRedisCommand("set", () =>
+      redis.set(lockKey, owner, "PX", ttlMs, "NX"),
+    );
+    return answer === "OK";
   } catch (error) {
     throw new SessionStoreUnavailableError(error);
   }

@@ -9,6 +9,7 @@ import { AccessTokenErrorCode } from "@auth0/nextjs-auth0/errors";
 import { isSessionStoreUnavailable, SingleFlightTimeoutError } from "../errors";
 import { findSdkError } from "../sdk/errors";
 import { log } from "../log";
+import { countTokenRefresh, type TokenRefreshOutcome } from "../metrics/registry";
 import { redis } from "../redis/client";
 import { epochSeconds } from "../time/clock";
 import { singleFlight } from "./single-flight";
@@ -35,6 +36,7 @@ export async function getUserAccessToken(
   req: PagesRequest,
   res: ServerResponse,
 ): Promise<AccessTokenResult> {
+  let refreshing = false;
   try {
     const session = await auth0.getSession(req);
     const refreshToken = session?.tokenSet.refreshToken;
@@ -50,14 +52,17 @@ export async function getUserAccessToken(
       forgetSessionReads();
       return isUsable((await auth0.getSession(req))?.tokenSet.expiresAt);
     };
+    refreshing = true;
     return await singleFlight({
       redis,
       lockKey: refreshLockKey(getConfig().redis.keyPrefix, fingerprint(refreshToken)),
       isDone: isFresh,
-      work: () => fromSdk(req, res, sub, true),
-      reuse: () => fromSdk(req, res, sub),
+      work: async () => counted(await fromSdk(req, res, sub, true), "refreshed"),
+      reuse: async () => counted(await fromSdk(req, res, sub), "waited"),
     });
   } catch (error) {
+    // Thrown before work or reuse returned (they count their own result).
+    if (refreshing) countTokenRefresh("failed");
     if (error instanceof SingleFlightTimeoutError || isSessionStoreUnavailable(error)) {
       log.error(
         { event: "token_unavailable", reason: (error as Error).name },
@@ -67,6 +72,15 @@ export async function getUserAccessToken(
     }
     throw error;
   }
+}
+
+/** Counts a refresh by its result: `outcome` when it gave a token, else failed. */
+function counted(
+  result: AccessTokenResult,
+  outcome: TokenRefreshOutcome,
+): AccessTokenResult {
+  countTokenRefresh(result.ok ? outcome : "failed");
+  return result;
 }
 
 async function fromSdk(

@@ -1,6 +1,7 @@
 import { getConfig } from "../config";
 import { findCause, ProviderManagementUnavailableError } from "../errors";
 import { log } from "../log";
+import { countSessionsEnded } from "../metrics/registry";
 import {
   endProviderSession,
   isProviderManagementConfigured,
@@ -103,6 +104,7 @@ export async function endSessions(options: {
     return { found: false, ended: 0, provider: "none" };
   }
   const ended = await sessionStore.endSessionsOfUser(target, chosen);
+  countSessionsEnded(actor === target ? "user" : "admin", ended);
   const provider = await endAtProvider(chosen, sessions);
   log.info(
     {

@@ -68,7 +68,6 @@ export function backchannelLogoutSuite(backend: TestBackend): void {
       redis,
       keys: sessionKeysFor(prefix),
       lifetime,
-      issuer,
     });
   });
 

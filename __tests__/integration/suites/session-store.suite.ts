@@ -1,8 +1,13 @@
 import { randomBytes } from "node:crypto";
-import type { Cluster, Redis } from "ioredis";
+import type { Cluster, Command, Redis } from "ioredis";
 import { LoginOvertakenError } from "../../../lib/errors";
-import * as luaCommands from "../../../lib/redis/lua-command";
+import * as commandBatch from "../../../lib/redis/command-batch";
 import { sessionKeysFor } from "../../../lib/session/keys";
+import {
+  decodeSessionRecord,
+  encodeSessionRecord,
+} from "../../../lib/session/session-record";
+import { memberOf } from "../../../lib/session/store-context";
 import { withSharedSessionReads } from "../../../lib/session/read-scope";
 import { describeDevice, withSignInDevice } from "../../../lib/session/sign-in-device";
 import { RedisSessionStore, touchIntervalSeconds } from "../../../lib/session/store";
@@ -31,13 +36,15 @@ export function sessionStoreSuite(backend: TestBackend): void {
   const newId = () => randomBytes(16).toString("hex");
   const keys = () => sessionKeysFor(prefix);
   const sessionKey = (id: string) => keys().session(id);
-  const aliceSessions = () => keys().userSessions(keys().userTag(issuer, alice));
+  const aliceSessions = () => keys().userSessions(keys().userTag(alice));
+  /** The session's record as stored: its head (activity, owner, device) and data. */
+  const storedRecord = async (id: string) =>
+    decodeSessionRecord((await redis.get(sessionKey(id)))!)!;
   const storeWith = (overrides: Partial<typeof lifetime> = {}) =>
     new RedisSessionStore({
       redis,
       keys: keys(),
       lifetime: { ...lifetime, ...overrides },
-      issuer,
       now: () => now,
     });
   /** A verified logout token's claims, issued at `iat` on the provider's clock. */
@@ -80,16 +87,66 @@ export function sessionStoreSuite(backend: TestBackend): void {
       const session = makeSession({ createdAt: now, sid: "sid-a" });
       session.user.email_verified = true;
       await store.set(id, session);
-      const tag = `${encodeURIComponent(issuer)}:${encodeURIComponent(alice)}`;
       expect(await keysUnder(redis, prefix)).toEqual(
         [
-          `${prefix}session:{${id}}`,
-          `${prefix}sid:{${encodeURIComponent(issuer)}:sid-a}:user`,
-          `${prefix}user:{${tag}}:sessions`,
-          `${prefix}email:{${encodeURIComponent(issuer)}:alice%40example.com}`,
+          `${prefix}session:${id}`,
+          `${prefix}sid:{sid-a}:sub`,
+          `${prefix}user:{auth0%7Calice}:sessions`,
+          `${prefix}email:{alice%40example.com}`,
         ].sort(),
       );
-      expect(await redis.zrange(aliceSessions(), 0, -1)).toEqual([`${id}:sid-a`]);
+      expect(await redis.zrange(aliceSessions(), 0, -1)).toEqual([memberOf(id, "sid-a")]);
+      expect(await redis.get(keys().sidSub("sid-a"))).toBe(alice);
+    });
+
+    it("keeps a sign-in compact: the session one string with its record, the user's index a listpack", async () => {
+      const id = newId();
+      // A sid as long as a real one: `<id>:<sid>` would overrun a listpack's 64 bytes.
+      const sid = "W-cxNd87z0DyF3CCilJfihsr1Gn7ajZiepn_vHlEQ1J";
+      const session = makeSession({ createdAt: now, sid });
+      await withSignInDevice(describeDevice(chromeOnWindows, "198.51.100.7"), () =>
+        store.set(id, session),
+      );
+      expect(await redis.type(sessionKey(id))).toBe("string");
+      expect(await storedRecord(id)).toEqual({
+        head: {
+          deadline: now + 3 * 86400,
+          activeAt: now,
+          tokenExpiresAt: now + 3600,
+          device: {
+            device: "computer",
+            browser: "Chrome 124",
+            os: "Windows 10",
+            ip: "198.51.100.7",
+          },
+        },
+        data: JSON.stringify(session),
+      });
+      expect(await redis.object("ENCODING", aliceSessions())).toBe("listpack");
+    });
+
+    it("signs in in two round trips: the session beside its sid's binding, then its listing beside its email", async () => {
+      await store.set(newId(), makeSession({ createdAt: now, sid: "warm-up" }));
+      const trips: string[][] = [];
+      let inFlight = 0;
+      const send = redis.sendCommand.bind(redis) as (...args: unknown[]) => unknown;
+      jest.spyOn(redis, "sendCommand").mockImplementation(((
+        command: Command,
+        ...rest: unknown[]
+      ) => {
+        if (inFlight++ === 0) trips.push([]);
+        trips[trips.length - 1]!.push(command.name);
+        const settle = () => {
+          inFlight -= 1;
+        };
+        command.promise.then(settle, settle);
+        return send(command, ...rest);
+      }) as never);
+      await store.set(newId(), makeSession({ createdAt: now, sid: "sid-a" }));
+      expect(trips).toEqual([
+        ["set", "evalsha"],
+        ["evalsha", "evalsha"],
+      ]);
     });
 
     it("gives a new rolling session the inactivity duration as its TTL", async () => {
@@ -117,11 +174,11 @@ export function sessionStoreSuite(backend: TestBackend): void {
       now += touchIntervalSeconds - 1;
       expect(await store.get(id)).not.toBeNull();
       expect(await redis.expiretime(sessionKey(id))).toBe(createdAt + 3600);
-      expect(await redis.hget(sessionKey(id), "activeAt")).toBe(String(createdAt));
+      expect((await storedRecord(id)).head.activeAt).toBe(createdAt);
       now += 1;
       expect(await store.get(id)).not.toBeNull();
       expect(await redis.expiretime(sessionKey(id))).toBe(now + 3600);
-      expect(await redis.hget(sessionKey(id), "activeAt")).toBe(String(now));
+      expect((await storedRecord(id)).head.activeAt).toBe(now);
     });
 
     it("never rolls past the absolute deadline, and ends the session there", async () => {
@@ -137,13 +194,14 @@ export function sessionStoreSuite(backend: TestBackend): void {
       }
       now = 1_900_000_000 + 3 * 86400;
       expect(await store.get(id)).toBeNull();
-      expect(await redis.exists(sessionKey(id))).toBe(0);
+      // Redis itself removes it then (this test's clock is not Redis' own).
+      expect(await redis.expiretime(sessionKey(id))).toBeLessThanOrEqual(now);
     });
 
     it("reads a session once per request however many readers ask", async () => {
       const id = newId();
       await store.set(id, makeSession({ createdAt: now }));
-      const run = jest.spyOn(luaCommands, "runLuaCommand");
+      const run = jest.spyOn(commandBatch, "commandBatcherOf");
       const read = await withSharedSessionReads(async () => {
         const [a, b] = await Promise.all([store.get(id), store.get(id)]);
         const c = await store.get(id);
@@ -201,7 +259,9 @@ export function sessionStoreSuite(backend: TestBackend): void {
       await store.delete(id);
       expect(await store.get(id)).toBeNull();
       expect(await store.get(other)).not.toBeNull();
-      expect(await redis.zrange(aliceSessions(), 0, -1)).toEqual([`${other}:sid-b`]);
+      expect(await redis.zrange(aliceSessions(), 0, -1)).toEqual([
+        memberOf(other, "sid-b"),
+      ]);
     });
 
     it("keeps a user's index as small as their live sessions, pruning as logins come", async () => {
@@ -215,13 +275,24 @@ export function sessionStoreSuite(backend: TestBackend): void {
       now += 11;
       const fresh = newId();
       await store.set(fresh, makeSession({ createdAt: now, sid: "new" }));
-      expect(await redis.zrange(aliceSessions(), 0, -1)).toEqual([`${fresh}:new`]);
+      expect(await redis.zrange(aliceSessions(), 0, -1)).toEqual([
+        memberOf(fresh, "new"),
+      ]);
     });
 
     it("returns null for a session whose stored data is not JSON", async () => {
       const id = newId();
-      await redis.hset(sessionKey(id), "data", "{not json", "deadline", now + 60);
+      await store.set(id, makeSession({ createdAt: now }));
+      const { head } = await storedRecord(id);
+      await redis.set(sessionKey(id), encodeSessionRecord(head, "{not json"), "KEEPTTL");
       expect(await store.get(id)).toBeNull();
+    });
+
+    it("treats a value that is not a session record as no session", async () => {
+      const id = newId();
+      await redis.set(sessionKey(id), JSON.stringify(makeSession({ createdAt: now })));
+      expect(await store.get(id)).toBeNull();
+      expect(await store.update(id, makeSession({ createdAt: now }))).toBe(false);
     });
 
     describe("logins a logout has overtaken (provider clock only)", () => {
@@ -292,17 +363,13 @@ export function sessionStoreSuite(backend: TestBackend): void {
         redis: failing,
         keys: keys(),
         lifetime,
-        issuer,
         now: () => now,
       });
-      const realRun = luaCommands.runLuaCommand;
-      jest
-        .spyOn(luaCommands, "runLuaCommand")
-        .mockImplementation((client, command, k, a) => {
-          if (client === failing && command.name === "sessionEndListed")
-            failing.disconnect();
-          return realRun(client, command, k, a);
-        });
+      const realDel = failing.del.bind(failing) as (...args: unknown[]) => unknown;
+      jest.spyOn(failing, "del").mockImplementation(((...args: unknown[]) => {
+        failing.disconnect();
+        return realDel(...args);
+      }) as never);
       await expect(failingStore.endSessionsByLogoutToken(claims)).rejects.toMatchObject({
         code: "session_store_unavailable",
       });
@@ -407,7 +474,7 @@ export function sessionStoreSuite(backend: TestBackend): void {
       );
       return id;
     };
-    const bobSessions = () => keys().userSessions(keys().userTag(issuer, bob));
+    const bobSessions = () => keys().userSessions(keys().userTag(bob));
 
     it("records the sign-in's device and lists each live session of the user only", async () => {
       const first = await signIn(alice, "sid-a", { userAgent: chromeOnWindows });
@@ -481,7 +548,9 @@ export function sessionStoreSuite(backend: TestBackend): void {
       const kept = await signIn(alice, "sid-b");
       await redis.del(sessionKey(gone));
       expect((await store.listSessionsOfUser(alice)).map((s) => s.id)).toEqual([kept]);
-      expect(await redis.zrange(aliceSessions(), 0, -1)).toEqual([`${kept}:sid-b`]);
+      expect(await redis.zrange(aliceSessions(), 0, -1)).toEqual([
+        memberOf(kept, "sid-b"),
+      ]);
     });
 
     it("ends exactly the sessions given, unlists them, and leaves the others", async () => {
@@ -493,7 +562,7 @@ export function sessionStoreSuite(backend: TestBackend): void {
       expect(await store.endSessionsOfUser(alice, toEnd)).toBe(2);
       for (const id of [a, b]) expect(await redis.exists(sessionKey(id))).toBe(0);
       expect(await store.get(c)).not.toBeNull();
-      expect(await redis.zrange(aliceSessions(), 0, -1)).toEqual([`${c}:sid-c`]);
+      expect(await redis.zrange(aliceSessions(), 0, -1)).toEqual([memberOf(c, "sid-c")]);
       expect((await store.listSessionsOfUser(alice)).map((s) => s.id)).toEqual([c]);
       // Already gone: nothing more to end.
       expect(await store.endSessionsOfUser(alice, toEnd)).toBe(0);
@@ -514,7 +583,9 @@ export function sessionStoreSuite(backend: TestBackend): void {
         0,
       );
       expect(await store.get(bobs)).not.toBeNull();
-      expect(await redis.zrange(bobSessions(), 0, -1)).toEqual([`${bobs}:sid-bob`]);
+      expect(await redis.zrange(bobSessions(), 0, -1)).toEqual([
+        memberOf(bobs, "sid-bob"),
+      ]);
       expect(await store.listSessionsOfUser(bob)).toHaveLength(1);
       expect(await store.listSessionsOfUser(alice)).toHaveLength(1);
     });
@@ -534,7 +605,6 @@ export function sessionStoreSuite(backend: TestBackend): void {
         redis,
         keys: keys(),
         lifetime,
-        issuer,
         maxSessionsPerUser: 2,
         onSessionLimit,
         now: () => now,
