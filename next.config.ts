@@ -2,16 +2,16 @@ import type { NextConfig } from "next";
 import { PHASE_DEVELOPMENT_SERVER } from "next/constants";
 
 /**
- * How much of a request body Next copies for the middleware (by default 10 MB, read from
- * the socket and held even if the middleware reads none of it). Past this, Next drops
- * the chunk that crosses it, logs a warning, and ends the copy the middleware reads as
+ * How much of a request body Next copies for the proxy (by default 10 MB, read from
+ * the socket and held even if the proxy reads none of it). Past this, Next drops
+ * the chunk that crosses it, logs a warning, and ends the copy the proxy reads as
  * though the body were complete (the rest is read from the socket and dropped). So it
  * is the back-channel logout's limit (16 KB, `maxBodyBytes` in
  * lib/backchannel-logout/handler.ts) plus the largest chunk Node.js hands over at once
  * (64 KiB, one socket read): whatever Next lets through of a larger body still exceeds
  * 16 KB, and the handler refuses it, as it does any body over 16 KB (a test checks both).
  */
-const middlewareBodyCopyBytes = 16 * 1024 + 64 * 1024;
+const proxyBodyCopyBytes = 16 * 1024 + 64 * 1024;
 
 /**
  * `next dev` writes to `.next-dev`, so that running it (`npm run dev:local`) never wipes
@@ -25,14 +25,12 @@ export default function nextConfig(phase: string): NextConfig {
     output: "standalone",
     reactStrictMode: true,
     poweredByHeader: false,
-    // Tests and scripts keep their own tsconfig checks (`npm run lint`).
-    eslint: { ignoreDuringBuilds: true },
     // The app has no images: `/_next/image` would only be a way to make this server
     // fetch, decode and resize what others choose. Unoptimized, Next answers it 404.
     images: { unoptimized: true },
     experimental: {
-      // The only body the middleware reads is a back-channel logout's.
-      middlewareClientMaxBodySize: middlewareBodyCopyBytes,
+      // The only body the proxy reads is a back-channel logout's.
+      proxyClientMaxBodySize: proxyBodyCopyBytes,
     },
   };
 }

@@ -9,13 +9,13 @@ describe("next.config", () => {
     expect(nextConfig(PHASE_PRODUCTION_BUILD).output).toBe("standalone");
   });
 
-  it("has Next copy a middleware request's body only up to the back-channel limit plus one socket read", () => {
+  it("has Next copy a proxy request's body only up to the back-channel limit plus one socket read", () => {
     // Next drops the chunk that crosses its limit and ends the copy as if complete; a
     // chunk is at most one 64 KiB socket read, so what it lets through of a larger body
     // still exceeds maxBodyBytes, and the handler sees that.
-    expect(
-      nextConfig(PHASE_PRODUCTION_BUILD).experimental?.middlewareClientMaxBodySize,
-    ).toBe(maxBodyBytes + 64 * 1024);
+    expect(nextConfig(PHASE_PRODUCTION_BUILD).experimental?.proxyClientMaxBodySize).toBe(
+      maxBodyBytes + 64 * 1024,
+    );
     expect(maxBodyBytes).toBe(16 * 1024);
   });
 
