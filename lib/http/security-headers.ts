@@ -45,8 +45,8 @@ export function securityHeaders(options: {
  * Gives every response this process serves the {@link securityHeaders}, and
  * `Cache-Control: no-store` under `/api/` and `/auth/`, unless the route set its own.
  * Set by the Node.js server as the response's head is written, so pages, API routes,
- * static files, error pages and the middleware's own answers all carry them, without
- * the middleware having to run for them. Called once at start-up (instrumentation).
+ * static files, error pages and the proxy's own answers all carry them, without
+ * the proxy having to run for them. Called once at start-up (instrumentation).
  */
 export function installResponseHeaders(options: {
   https: boolean;
