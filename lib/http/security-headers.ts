@@ -4,8 +4,11 @@ const oneYearInSeconds = 60 * 60 * 24 * 365;
 
 /**
  * The headers every response carries. The Content-Security-Policy allows only this
- * origin's scripts and styles (Next's Pages Router emits no inline script in
- * production); `next dev` also needs `eval` for fast refresh, and only it gets it.
+ * origin's scripts and styles: a production build of Next's Pages Router emits no
+ * inline script when webpack bundles it (`next build --webpack`, package.json);
+ * Turbopack, Next 16's default, inlines each page's chunk list, which this policy
+ * refuses (hardening.e2e). `next dev` also needs `eval` for fast refresh, and only it
+ * gets it.
  */
 export function securityHeaders(options: {
   https: boolean;
