@@ -28,7 +28,12 @@ export default function nextConfig(phase: string): NextConfig {
     // The app has no images: `/_next/image` would only be a way to make this server
     // fetch, decode and resize what others choose. Unoptimized, Next answers it 404.
     images: { unoptimized: true },
+    // Next 16 otherwise writes an AGENTS.md into the repository on `next dev`, and
+    // `next build` looks for newer releases in the background: the work tree stays the
+    // project's, and a build does only the build.
+    agentRules: false,
     experimental: {
+      agentUpgrade: false,
       // The only body the proxy reads is a back-channel logout's.
       proxyClientMaxBodySize: proxyBodyCopyBytes,
     },

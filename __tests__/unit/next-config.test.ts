@@ -19,6 +19,11 @@ describe("next.config", () => {
     expect(maxBodyBytes).toBe(16 * 1024);
   });
 
+  it("has next dev write nothing into the repository and next build check no releases", () => {
+    expect(nextConfig(PHASE_DEVELOPMENT_SERVER).agentRules).toBe(false);
+    expect(nextConfig(PHASE_PRODUCTION_BUILD).experimental?.agentUpgrade).toBe(false);
+  });
+
   it("turns image optimisation off, so that Next answers /_next/image with a 404", () => {
     // next-server.js answers /_next/image with render404 when `images.unoptimized`.
     expect(nextConfig(PHASE_PRODUCTION_BUILD).images?.unoptimized).toBe(true);
