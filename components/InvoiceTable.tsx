@@ -6,16 +6,16 @@ const money = (cents: number, currency: string) =>
 
 export function InvoiceTable({
   invoices,
-  now = Date.now(),
+  now,
   testId,
 }: {
   invoices: Invoice[];
   /**
-   * The instant dates are told from, epoch milliseconds. Pass the server's when the
-   * table is rendered on the server, so that the browser's first render matches it.
-   * @default the time of rendering (for a table only ever rendered in the browser)
+   * The instant dates are told from, epoch milliseconds: the server's when the table is
+   * rendered on the server, so that the browser's first render matches it; when the
+   * invoices were fetched when only the browser renders it (rendering stays pure).
    */
-  now?: number;
+  now: number;
   testId: string;
 }) {
   return (

@@ -5,7 +5,7 @@ const appErrorCode = Symbol.for("auth0-redis-sessions.errorCode");
  * Every error the app raises on purpose, each with a stable `code`. Callers branch on
  * `instanceof` (or `findCause` for one wrapped by a library), never on message text.
  *
- * Next bundles middleware, pages and API routes separately, so one error class can
+ * Next bundles the proxy, pages and API routes separately, so one error class can
  * exist twice in a process: a store created by one bundle throws what another bundle
  * catches. `instanceof` therefore compares the stable code, not the class object.
  */

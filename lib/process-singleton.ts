@@ -3,7 +3,7 @@ const registry = globalThis as typeof globalThis & {
 };
 
 /**
- * One instance per Node.js process. Next.js bundles middleware, pages and API routes
+ * One instance per Node.js process. Next.js bundles the proxy, pages and API routes
  * separately, so a plain module-level constant would be created once per bundle (and
  * again on every hot reload): one Redis connection each. This keeps it to one.
  */

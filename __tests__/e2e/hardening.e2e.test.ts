@@ -46,7 +46,7 @@ afterAll(async () => {
 
 describe("headers", () => {
   it("sends the security headers on pages, API routes, auth routes, static files and 404s", async () => {
-    // The middleware runs for /auth/* only: the server itself sets these everywhere.
+    // The proxy runs for /auth/* only: the server itself sets these everywhere.
     const home = await (await fetch(`${app}/`)).text();
     const script = /\/_next\/static\/[^"]+\.js/.exec(home)?.[0];
     expect(script).toBeDefined();
@@ -63,7 +63,7 @@ describe("headers", () => {
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("script-src 'self';");
       expect(csp).toContain("frame-ancestors 'none'");
-      // One policy, not the server's and the middleware's joined.
+      // One policy, not the server's and the proxy's joined.
       expect([path, csp.split("default-src").length]).toEqual([path, 2]);
       expect(response.headers.get("x-frame-options")).toBe("DENY");
       expect(response.headers.get("referrer-policy")).toBe(

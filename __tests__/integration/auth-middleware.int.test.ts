@@ -2,7 +2,7 @@
  * The `/auth/*` middleware (lib/http/middleware.ts `handleRequest`) in this process with
  * everything real behind it: the SDK, the app's Redis session store on the run's Redis,
  * and the local provider (dev/idp) as a process, whose login form is filled over HTTP.
- * Requests are Next's own NextRequest, as Next hands them to the middleware.
+ * Requests are Next's own NextRequest, as Next hands them to the proxy.
  *
  * What it proves: a request's cost does not grow faster than its size however many
  * transaction cookies it carries, while a sign-in still finds its own among them (the

@@ -40,7 +40,7 @@ const validEnv = {
 
 afterEach(() => jest.restoreAllMocks());
 
-/** A request to the app as Next hands it to the middleware, with a browser's cookies. */
+/** A request to the app as Next hands it to the proxy, with a browser's cookies. */
 function appRequest(path: string, cookies: ReadonlyMap<string, string> = new Map()) {
   const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join("; ");
   return new NextRequest(new URL(path, appUrl), {

@@ -14,7 +14,7 @@ type User = (typeof testUsers)[keyof typeof testUsers];
  * process with everything real behind it: the SDK, the app's Redis session store on the
  * run's Redis (under a prefix of its own), and the local provider (dev/idp) as a
  * process, whose login form is filled over HTTP. Requests are Next's own NextRequest,
- * as Next hands them to the middleware.
+ * as Next hands them to the proxy.
  */
 export interface InProcessApp {
   url: string;

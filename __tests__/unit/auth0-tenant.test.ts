@@ -106,14 +106,14 @@ const appEnv = {
 };
 const appDefaults = parseConfig(appEnv);
 
-let middlewareConfig: { matcher: string[] };
+let proxyConfig: { matcher: string[] };
 let backchannelLogoutPath: string;
 const envBefore = { ...process.env };
 
 beforeAll(async () => {
   // The app's modules read their configuration as they load; Redis is never reached.
   Object.assign(process.env, appEnv);
-  ({ config: middlewareConfig } = await import("../../middleware"));
+  ({ config: proxyConfig } = await import("../../proxy"));
   ({ backchannelLogoutPath } = await import("../../lib/backchannel-logout/route"));
 });
 
@@ -131,8 +131,9 @@ function stringsIn(value: unknown): string[] {
   return [];
 }
 
-function middlewareRuns(url: string): boolean {
-  return unstable_doesMiddlewareMatch({ config: middlewareConfig, url });
+/** Whether Next runs the proxy (proxy.ts) for `url`; its tester keeps the old name. */
+function proxyRuns(url: string): boolean {
+  return unstable_doesMiddlewareMatch({ config: proxyConfig, url });
 }
 
 describe("the tenant's files", () => {
@@ -184,7 +185,7 @@ describe("the application's URLs", () => {
     // Without a `state` the SDK's callback handler refuses the request: it was reached.
     await sdk.middleware(new NextRequest(callback));
     expect(reached).toEqual(["missing_state"]);
-    expect(middlewareRuns(callback)).toBe(true);
+    expect(proxyRuns(callback)).toBe(true);
   });
 
   it("allows as logout URL exactly APP_BASE_URL, the one every logout returns to", () => {
@@ -195,11 +196,11 @@ describe("the application's URLs", () => {
     expect(app.allowed_logout_urls).toEqual([returnTo]);
   });
 
-  it("sends back-channel logouts to the path the app answers them at, through its middleware", () => {
+  it("sends back-channel logouts to the path the app answers them at, through its proxy", () => {
     const [url, ...others] = app.oidc_logout!.backchannel_logout_urls;
     expect(others).toEqual([]);
     expect(url).toBe(`${appBaseUrl}${backchannelLogoutPath}`);
-    expect(middlewareRuns(url!)).toBe(true);
+    expect(proxyRuns(url!)).toBe(true);
   });
 
   it("names no other URL of the app: each one built from APP_BASE_URL is one of those three", () => {

@@ -100,10 +100,11 @@ const bodyFailureReasons: Record<BodyReadFailure, string> = {
  * provider may retry; `Retry-After` says when.
  *
  * A body over 16 KB, or one that stalls for 5 s or takes 10 s in all, is a 400 too
- * (§2.8: an invalid request), answered as soon as that is known: reading stops there.
- * In front of this, Next copies at most `experimental.middlewareClientMaxBodySize` of
- * a body for the middleware and cuts the copy short beyond it (next.config.ts says why
- * that limit still lets this see that a larger body is over 16 KB).
+ * (§2.8: an invalid request), decided as soon as that is known: reading stops there
+ * (Next sends the answer once the client has ended the body: decision 0007).
+ * In front of this, Next copies at most `experimental.proxyClientMaxBodySize` of a
+ * body for the proxy and cuts the copy short beyond it (next.config.ts says why that
+ * limit still lets this see that a larger body is over 16 KB).
  */
 export async function handleBackchannelLogout(
   request: Request,

@@ -5,8 +5,8 @@ import { processSingleton } from "../process-singleton";
 import { onEveryRequest } from "./server-request-hook";
 
 /**
- * The request header that carries the socket's peer address into the middleware. Next
- * gives the middleware no socket, and it keeps an `X-Forwarded-For` the client sent
+ * The request header that carries the socket's peer address into the proxy. Next
+ * gives the proxy (proxy.ts) no socket, and it keeps an `X-Forwarded-For` the client sent
  * (it adds the peer only when there is none), so the peer is written here, by the
  * server itself, over any value a client sent under the same name.
  */

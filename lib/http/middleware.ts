@@ -38,7 +38,7 @@ const appBaseUrl = config.auth0.appBaseUrl;
 const appOrigin = new URL(appBaseUrl).origin;
 
 /**
- * Everything the middleware does for `/auth/*` (the only paths it runs for), in order:
+ * Everything the proxy (proxy.ts) does for `/auth/*` (the only paths it runs for), in order:
  * back-channel logout (ours), the guards in front of the SDK's login and logout, and
  * the SDK itself. A session-store outage never becomes a 500 here: it answers 503. The
  * security headers are the server's (installed at start-up, security-headers.ts).
@@ -100,7 +100,7 @@ async function endRefusedSessions(
 
 async function route(received: NextRequest, path: string): Promise<Response> {
   if (isBackchannelLogout(received, path)) return backchannelLogout(received);
-  // The matcher (middleware.ts) sends only `/auth/*` here; anything else passes as is.
+  // The matcher (proxy.ts) sends only `/auth/*` here; anything else passes as is.
   if (!path.startsWith("/auth/")) return NextResponse.next();
   // Everything below, the SDK included, costs O(request size) only with this bound.
   const bounded = limitTransactionCookies(received);

@@ -4,8 +4,11 @@ const oneYearInSeconds = 60 * 60 * 24 * 365;
 
 /**
  * The headers every response carries. The Content-Security-Policy allows only this
- * origin's scripts and styles (Next's Pages Router emits no inline script in
- * production); `next dev` also needs `eval` for fast refresh, and only it gets it.
+ * origin's scripts and styles: a production build of Next's Pages Router emits no
+ * inline script when webpack bundles it (`next build --webpack`, package.json);
+ * Turbopack, Next 16's default, inlines each page's chunk list, which this policy
+ * refuses (hardening.e2e). `next dev` also needs `eval` for fast refresh, and only it
+ * gets it.
  */
 export function securityHeaders(options: {
   https: boolean;
@@ -45,8 +48,8 @@ export function securityHeaders(options: {
  * Gives every response this process serves the {@link securityHeaders}, and
  * `Cache-Control: no-store` under `/api/` and `/auth/`, unless the route set its own.
  * Set by the Node.js server as the response's head is written, so pages, API routes,
- * static files, error pages and the middleware's own answers all carry them, without
- * the middleware having to run for them. Called once at start-up (instrumentation).
+ * static files, error pages and the proxy's own answers all carry them, without
+ * the proxy having to run for them. Called once at start-up (instrumentation).
  */
 export function installResponseHeaders(options: {
   https: boolean;

@@ -16,10 +16,10 @@ const hook = processSingleton("serverRequestHook", () => ({
   responsesHooked: false,
 }));
 
-// Why hooks on Node's own server, not Next's middleware: the middleware is the costliest
+// Why hooks on Node's own server, not Next's proxy (proxy.ts): the proxy is the costliest
 // part of serving a public page (in the benchmark, `/` served about 3,000 req/s through
 // it and 5,600 without), and some of this cannot be done there at all (it gets no
-// socket). So the middleware runs for `/auth/*` only, and what every request and every
+// socket). So the proxy runs for `/auth/*` only, and what every request and every
 // response needs is done here, where it costs microseconds. Both are installed at
 // start-up (instrumentation). A step is known by its `name`: adding it again replaces
 // it, so each runs once however often start-up code runs.

@@ -3,7 +3,7 @@ import { processSingleton } from "../process-singleton";
 
 type Reads = Map<string, Promise<unknown>>;
 
-// One per process: Next bundles pages, API routes and middleware separately, and the
+// One per process: Next bundles pages, API routes and the proxy separately, and the
 // scope a route opens must be the one the store (created by whichever bundle came
 // first) looks in.
 const scope = processSingleton("sessionReadScope", () => new AsyncLocalStorage<Reads>());

@@ -50,8 +50,8 @@ export async function reachRedis<T>(
  * Runs one Lua command (see lua-command.ts) as {@link reachRedis} runs a call. On a
  * cluster, a redirection the client did not follow itself (MOVED or ASK: the slot has
  * another owner after a failover or a resharding, and the node did not run it; ioredis
- * gives up on one inside a pipeline of several slots) reloads the slot map and is sent
- * once more, within the same deadline.
+ * hands one back past its redirection limit) reloads the slot map and is sent once
+ * more, within the same deadline.
  */
 export function runCommand(
   redis: RedisClient,
@@ -96,7 +96,13 @@ async function retryingRedirection<T>(
 }
 
 function isRedirection(error: unknown): boolean {
-  return error instanceof Error && /^(MOVED|ASK) /.test(error.message);
+  // Bare, or as ioredis wraps the last one past its limit.
+  return (
+    error instanceof Error &&
+    /^(Too many Cluster redirections\. Last error: ReplyError: )?(MOVED|ASK) /.test(
+      error.message,
+    )
+  );
 }
 
 /** ioredis' own reload of the slot map (one at a time, whoever asks); its failure leaves the map. */
