@@ -58,7 +58,8 @@ export async function startBareNext(projectRoot: string): Promise<BareNext> {
     const build = startProcess(
       "bare-next-build",
       process.execPath,
-      [require.resolve("next/dist/bin/next"), "build"],
+      // The app's own bundler (package.json's build: webpack, for its CSP).
+      [require.resolve("next/dist/bin/next"), "build", "--webpack"],
       { ...baseEnv(), NEXT_TELEMETRY_DISABLED: "1" },
       { cwd: dir, processGroup: true },
     );

@@ -85,6 +85,11 @@ describe("redacting what traces carry", () => {
     );
   });
 
+  it("masks a compact JWE with an empty key part, as the SDK's session cookie is", () => {
+    const jwe = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXZpdml2aXZp.Y2lwaGVy.dGFndGFn";
+    expect(redactText(`failed to read ${jwe} here`)).toBe("failed to read [jwt] here");
+  });
+
   it("removes credentials from URLs and masks JWTs", () => {
     expect(redactText("redis://user:s3cret@redis:6379")).toBe("redis://redis:6379");
     expect(redactText(`invalid token ${idToken} received`)).toBe(

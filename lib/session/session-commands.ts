@@ -42,10 +42,15 @@ export async function readSessionData(
   return sessionDataOf(record);
 }
 
+// allow-oom: a full Redis (noeviction) refuses scripts that may write, but this one
+// only rewrites ten bytes in place and moves an expiry, which free memory rather than
+// take it; without the flag every touch fails while reads still succeed, and active
+// users would be signed out at their inactivity deadline.
 const touchLua = luaCommand(
   "sessionTouch",
   1,
-  `${recordLua}
+  `#!lua flags=allow-oom
+${recordLua}
 local key = KEYS[1]
 local now, inactivity = tonumber(ARGV[1]), tonumber(ARGV[2])
 local v = redis.call('GETRANGE', key, 0, 31)

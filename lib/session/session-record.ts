@@ -126,7 +126,7 @@ export const recordLua = `
 local function recordDeadline(v) return tonumber(string.sub(v, 1, 10)) end
 local function recordActiveAt(v) return tonumber(string.sub(v, 12, 21)) end
 local function recordTokenExpiresAt(v) return tonumber(string.sub(v, 23, 32)) end
-local function tenDigits(n) return string.format('%010d', n) end
+local function tenDigits(n) return string.format('%010d', math.max(0, math.min(n, 9999999999))) end
 local activeAtOffset = ${activeAtOffset}
 local function recordRewritten(v, activeAt, tokenExpiresAt, data)
   local newline = string.find(v, '\\n', 1, true)

@@ -31,8 +31,11 @@ const queryString = /\?[^\s"'<>]*/g;
 const urlCredentials = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@]*@/gi;
 /** The provider session id (`sid`) in a Management API sessions path. */
 const managementSessionPath = /(\/api\/v2\/sessions\/)[^/\s?#"']+/g;
-/** Three base64url parts, the first a JSON header (`eyJ`): a JWS such as an ID token. */
-const jwt = /\beyJ[\w-]+\.[\w-]+\.[\w-]*/g;
+/**
+ * A JSON header (`eyJ`) and two to four more base64url parts, any of them empty: a JWS
+ * such as an ID token, or a compact JWE such as the SDK's session cookie (`eyJ…..iv.ct.tag`).
+ */
+const jwt = /\beyJ[\w-]*(?:\.[\w-]*){2,4}/g;
 
 /** `text` without query strings, URL credentials, provider session ids or JWTs. */
 export function redactText(text: string): string {
