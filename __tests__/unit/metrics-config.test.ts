@@ -1,26 +1,7 @@
 import { parseConfig } from "../../lib/config";
-import { ConfigError } from "../../lib/errors";
+import { problemsOf, validEnv } from "../support/config-env";
 
-const valid = {
-  AUTH0_DOMAIN: "my-tenant.eu.auth0.com",
-  AUTH0_CLIENT_ID: "client-id",
-  AUTH0_CLIENT_SECRET: "client-secret",
-  AUTH0_SECRET: "0123456789abcdef0123456789abcdef",
-  APP_BASE_URL: "http://localhost:3000",
-  REDIS_URL: "redis://127.0.0.1:6379",
-};
-
-function problemsOf(env: Record<string, string | undefined>): Record<string, string> {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      return Object.fromEntries(error.problems.map((p) => [p.variable, p.message]));
-    }
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
+const valid = validEnv;
 
 describe("METRICS_PORT", () => {
   it("defaults to 9464", () => {
