@@ -19,7 +19,7 @@ export async function checkStartup(): Promise<void> {
     throw error;
   }
   // Before the first request: what every request and response gets, without running
-  // Next's proxy for it (see http/server-request-hook.ts).
+  // Next's proxy for it (see http/response-head-hook.ts and http/client-address.ts).
   const { installPeerAddressHeader } = await import("./http/client-address");
   installPeerAddressHeader();
   const { installResponseHeaders } = await import("./http/security-headers");

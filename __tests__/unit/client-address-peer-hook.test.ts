@@ -1,13 +1,14 @@
-import { createServer, request, Server, type IncomingHttpHeaders } from "node:http";
+import { createServer, request, type Server, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { clientAddress, installPeerAddressHeader } from "../../lib/http/client-address";
+import {
+  clientAddress,
+  installPeerAddressHeader,
+  uninstallPeerAddressHeader,
+} from "../../lib/http/client-address";
 
-// The hook patches http.Server.prototype for the whole process (a per-process
-// singleton), so it lives in a file of its own: jest gives each file its own globals
-// (and so its own singleton), but Node's http module is shared by every file a worker
-// runs, so the prototype is restored afterwards.
-// eslint-disable-next-line @typescript-eslint/unbound-method
-const unpatchedEmit = Server.prototype.emit;
+// The hook subscribes to Node's `http.server.request.start` channel, which is the whole
+// process's: jest gives each file its own globals (and so its own singleton), but the
+// channels are shared by every file a worker runs, so the hook is removed afterwards.
 
 /** What the handler saw: the client address for trustProxies 0 and 1. */
 interface Seen {
@@ -81,16 +82,23 @@ describe("clientAddress with the peer-address hook installed", () => {
   });
 
   afterAll(async () => {
+    uninstallPeerAddressHeader();
     await Promise.all([close(early), close(late)]);
-    Server.prototype.emit = unpatchedEmit;
   });
 
-  it("installs once: a second call leaves the patched emit as it is", () => {
-    // eslint-disable-next-line @typescript-eslint/unbound-method
-    const patched = Server.prototype.emit;
+  it("installs once: after a second call, one removal leaves no address written", async () => {
     installPeerAddressHeader();
-    // eslint-disable-next-line @typescript-eslint/unbound-method
-    expect(Server.prototype.emit).toBe(patched);
+    uninstallPeerAddressHeader();
+    try {
+      const seen = await ask(latePort, { "x-peer-address": "6.6.6.6" });
+      // Nothing of the server's: the client's own value, never taken for the peer.
+      expect(seen.header).toBe("6.6.6.6");
+      // Uninstalled, the peer is X-Forwarded-For's last entry (Next's), and there is none.
+      expect(seen.peer).toBeUndefined();
+    } finally {
+      installPeerAddressHeader();
+    }
+    expect((await ask(latePort)).header).toMatch(/^\S+ 127\.0\.0\.1$/);
   });
 
   it("gives the socket's peer for 0 trusted proxies, on servers made before or after it", async () => {

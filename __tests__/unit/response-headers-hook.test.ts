@@ -1,22 +1,24 @@
 import {
   createServer,
   request,
-  Server,
   ServerResponse,
   type IncomingHttpHeaders,
+  type Server,
 } from "node:http";
 import type { AddressInfo } from "node:net";
-import { installPeerAddressHeader } from "../../lib/http/client-address";
+import {
+  installPeerAddressHeader,
+  uninstallPeerAddressHeader,
+} from "../../lib/http/client-address";
 import { installResponseHeaders, securityHeaders } from "../../lib/http/security-headers";
 
-// The hooks patch http.Server and http.ServerResponse prototypes for the whole process
-// (per-process singletons), so they live in a file of their own: jest gives each file
-// its own globals (and so its own singletons), but Node's http module is shared by
-// every file a worker runs, so the prototypes are restored afterwards.
-/* eslint-disable @typescript-eslint/unbound-method */
-const unpatchedEmit = Server.prototype.emit;
+// The response hook patches http.ServerResponse's prototype and the peer hook subscribes
+// to a Node.js channel, both for the whole process (per-process singletons), so they
+// live in a file of their own: jest gives each file its own globals (and so its own
+// singletons), but Node's http module and its channels are shared by every file a
+// worker runs, so both are undone afterwards.
+// eslint-disable-next-line @typescript-eslint/unbound-method
 const unpatchedWriteHead = ServerResponse.prototype.writeHead;
-/* eslint-enable @typescript-eslint/unbound-method */
 
 interface Answer {
   headers: IncomingHttpHeaders;
@@ -95,7 +97,7 @@ describe("the response headers every response gets from the server itself", () =
 
   afterAll(async () => {
     await Promise.all([close(early), close(late)]);
-    Server.prototype.emit = unpatchedEmit;
+    uninstallPeerAddressHeader();
     ServerResponse.prototype.writeHead = unpatchedWriteHead;
   });
 
@@ -147,12 +149,12 @@ describe("the response headers every response gets from the server itself", () =
   });
 
   it("runs beside the peer-address step, each once however often installed", async () => {
-    /* eslint-disable @typescript-eslint/unbound-method */
-    const patched = [Server.prototype.emit, ServerResponse.prototype.writeHead];
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const patched = ServerResponse.prototype.writeHead;
     installResponseHeaders({ https: false, development: false });
     installPeerAddressHeader();
-    expect([Server.prototype.emit, ServerResponse.prototype.writeHead]).toEqual(patched);
-    /* eslint-enable @typescript-eslint/unbound-method */
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    expect(ServerResponse.prototype.writeHead).toBe(patched);
     const { headers, body } = await ask(latePort, "/");
     expect(body).toMatch(/^\S+ 127\.0\.0\.1$/);
     // Installed again without https: the step was replaced, not added to.

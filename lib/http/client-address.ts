@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { IncomingMessage } from "node:http";
 import { isIP } from "node:net";
 import { processSingleton } from "../process-singleton";
-import { onEveryRequest } from "./server-request-hook";
 
 /**
  * The request header that carries the socket's peer address into the proxy. Next
@@ -13,6 +13,13 @@ import { onEveryRequest } from "./server-request-hook";
 const peerAddressHeader = "x-peer-address";
 
 /**
+ * Node.js publishes every request an HTTP or HTTPS server of this process receives on
+ * this channel, before the server emits it to its handler (Next): Node's own public
+ * hook, where a patch of `http.Server.prototype.emit` used to be (decision 0010).
+ */
+const requestStartChannel = "http.server.request.start";
+
+/**
  * `mark`, random per process, opens every value the server writes: a request received
  * before the hook was installed (Next listens before instrumentation runs) keeps what
  * the client sent, and without the mark that is never taken for the peer.
@@ -20,16 +27,27 @@ const peerAddressHeader = "x-peer-address";
 const hook = processSingleton("peerAddressHook", () => ({
   installed: false,
   mark: `${randomBytes(16).toString("base64url")} `,
+  onRequestStart: (message: unknown): void => {
+    writePeerAddress((message as { request: IncomingMessage }).request);
+  },
 }));
 
 /**
  * Makes every request this process serves carry its socket's peer address in
  * {@link peerAddressHeader}, before Next sees it. Called once at start-up
- * (instrumentation).
+ * (instrumentation); a second call changes nothing.
  */
 export function installPeerAddressHeader(): void {
+  if (hook.installed) return;
   hook.installed = true;
-  onEveryRequest("peer-address", writePeerAddress);
+  subscribe(requestStartChannel, hook.onRequestStart);
+}
+
+/** Undoes {@link installPeerAddressHeader} (the channel is the whole process's: for tests). */
+export function uninstallPeerAddressHeader(): void {
+  if (!hook.installed) return;
+  hook.installed = false;
+  unsubscribe(requestStartChannel, hook.onRequestStart);
 }
 
 function writePeerAddress(req: IncomingMessage): void {

@@ -1,4 +1,4 @@
-import { beforeEveryResponseHead } from "./server-request-hook";
+import { beforeEveryResponseHead } from "./response-head-hook";
 
 const oneYearInSeconds = 60 * 60 * 24 * 365;
 
