@@ -56,7 +56,7 @@ export function installResponseHeaders(options: {
   development: boolean;
 }): void {
   const headers = Object.entries(securityHeaders(options));
-  beforeEveryResponseHead("response-headers", (res, req) => {
+  beforeEveryResponseHead((res, req) => {
     for (const [name, value] of headers) {
       if (!res.hasHeader(name)) res.setHeader(name, value);
     }
